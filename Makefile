@@ -1,0 +1,17 @@
+# Insurance broker suite for Odoo 18.0: see README.md
+.PHONY: run stop test lint update shell setup
+
+run:    ## set up what is missing, start Odoo on the demo database
+	@scripts/odoo.sh run
+stop:   ## stop what `make run` started
+	@scripts/odoo.sh stop
+test:   ## fresh test database, install the suite, run every test
+	@scripts/odoo.sh test
+lint:   ## pre-commit: ruff, pylint-odoo, OCA checks
+	@scripts/odoo.sh lint
+update: ## upgrade the suite's addons in the demo database
+	@scripts/odoo.sh update
+shell:  ## Odoo shell on the demo database
+	@scripts/odoo.sh shell
+setup:  ## only set up (Odoo source, venv, tools, PostgreSQL)
+	@scripts/setup.sh

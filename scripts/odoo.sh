@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Entry points behind the Makefile: run | stop | test | update | shell | lint
+set -euo pipefail
+# shellcheck source=setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+DEMO_DB="${DEMO_DB:-insurance_demo}"
+TEST_DB="${TEST_DB:-insurance_test}"
+HTTP_PORT="${HTTP_PORT:-8069}"
+TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"
+PID_FILE="$RUN_DIR/odoo.pid"
+LOG_FILE="$RUN_DIR/odoo.log"
+
+# Every installable addon of this repository, comma-separated.
+suite_addons() {
+    local names=() manifest dir
+    for manifest in "$ROOT"/*/__manifest__.py; do
+        dir="$(basename "$(dirname "$manifest")")"
+        grep -Eq "[\"']installable[\"']: *False" "$manifest" || names+=("$dir")
+    done
+    [ ${#names[@]} -gt 0 ] || die "no addon found in $ROOT"
+    (IFS=,; echo "${names[*]}")
+}
+
+odoo() { "$VENV/bin/python" "$ODOO_BIN" "$@"; }
+
+db_exists() {
+    [ "$(psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -Atqc \
+        "select 1 from pg_database where datname = '$1'")" = 1 ]
+}
+
+# Addons of the suite not yet installed in database $1.
+missing_addons() {
+    local db="$1" addons installed missing=() a
+    addons="$(suite_addons)"
+    installed="$(psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -Atqc \
+        "select name from ir_module_module where state = 'installed'" 2>/dev/null || true)"
+    for a in ${addons//,/ }; do
+        grep -qx "$a" <<<"$installed" || missing+=("$a")
+    done
+    (IFS=,; echo "${missing[*]}")
+}
+
+odoo_running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+
+cmd_run() {
+    setup_all
+    local conf missing
+    conf="$(write_config run False "http_port = $HTTP_PORT" "db_name = $DEMO_DB" \
+        "dbfilter = ^$DEMO_DB\$" "logfile = $LOG_FILE" "list_db = False")"
+    if odoo_running; then
+        say "Odoo is already running (pid $(cat "$PID_FILE"))"
+    else
+        missing="$(missing_addons "$DEMO_DB")"
+        if [ -n "$missing" ]; then
+            say "installing $missing with demo data in database $DEMO_DB (first run: a few minutes)"
+            odoo -c "$conf" -d "$DEMO_DB" -i "$missing" --stop-after-init \
+                || die "installing the addons failed, see $LOG_FILE"
+        fi
+        say "starting Odoo (log: $LOG_FILE)"
+        nohup "$VENV/bin/python" "$ODOO_BIN" -c "$conf" >/dev/null 2>&1 &
+        echo $! >"$PID_FILE"
+    fi
+    local i
+    for i in $(seq 1 120); do
+        if curl -fsS -o /dev/null "http://localhost:$HTTP_PORT/web/login"; then
+            echo
+            echo "  Odoo is running:  http://localhost:$HTTP_PORT"
+            echo "  database $DEMO_DB, login: admin / password: admin"
+            echo "  stop it with:     make stop"
+            return 0
+        fi
+        odoo_running || die "Odoo stopped right after starting, see $LOG_FILE"
+        sleep 1
+    done
+    die "Odoo did not answer on port $HTTP_PORT within 2 minutes, see $LOG_FILE"
+}
+
+cmd_stop() {
+    if odoo_running; then
+        say "stopping Odoo (pid $(cat "$PID_FILE"))"
+        kill "$(cat "$PID_FILE")"
+        for _ in $(seq 1 30); do odoo_running || break; sleep 1; done
+        odoo_running && kill -9 "$(cat "$PID_FILE")"
+    fi
+    rm -f "$PID_FILE"
+    stop_private_pg
+}
+
+# Upgrade the suite's addons in the demo database after a code change.
+cmd_update() {
+    setup_all
+    local conf
+    conf="$(write_config run False "db_name = $DEMO_DB" "logfile = $LOG_FILE")"
+    odoo -c "$conf" -d "$DEMO_DB" -u "$(suite_addons)" --stop-after-init || die "update failed, see $LOG_FILE"
+    say "updated; restart with: make stop && make run"
+}
+
+cmd_test() {
+    setup_all
+    local conf addons tags log="$RUN_DIR/test.log" rc=0
+    addons="$(suite_addons)"
+    # TEST_TAGS narrows the run while developing, e.g. TEST_TAGS=/insurance_broker:TestPolicy
+    tags="${TEST_TAGS:-$(sed 's#\(^\|,\)#\1/#g' <<<"$addons")}"
+    conf="$(write_config test False "http_port = $TEST_HTTP_PORT" "db_name = $TEST_DB" \
+        "max_cron_threads = 0")"
+    if db_exists "$TEST_DB"; then
+        dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$TEST_DB" || die "could not drop database $TEST_DB"
+    fi
+    say "installing $addons in a fresh database $TEST_DB and running tests ($tags)"
+    odoo -c "$conf" -d "$TEST_DB" -i "$addons" --test-enable --test-tags "$tags" \
+        --stop-after-init --log-level=test 2>&1 | tee "$log" | grep -E --line-buffered \
+        " (ERROR|CRITICAL|WARNING) |odoo.tests.stats|: skipped |tests when loading|^(FAIL|ERROR):" || true
+    rc=${PIPESTATUS[0]}
+    local summary failed errors total skipped
+    summary="$(grep -Eo '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -1 || true)"
+    [ -n "$summary" ] || { echo "no test summary in $log"; exit 1; }
+    read -r failed errors total <<<"$(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$summary")"
+    skipped="$(grep -cE 'INFO .*: skipped ' "$log" || true)"
+    local bad_logs
+    bad_logs="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" || true)"
+    echo
+    echo "tests: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped"
+    if [ "$rc" != 0 ] || [ "$failed" != 0 ] || [ "$errors" != 0 ] || [ "$skipped" != 0 ] || [ "$bad_logs" != 0 ] || [ "$total" = 0 ]; then
+        say "FAILED (odoo exit $rc, $bad_logs error log lines, $skipped skipped); full log: $log"
+        exit 1
+    fi
+}
+
+cmd_shell() {
+    setup_all
+    local conf
+    conf="$(write_config run False "db_name = $DEMO_DB")"
+    "$VENV/bin/python" "$ODOO_BIN" shell -c "$conf" -d "$DEMO_DB" "$@"
+}
+
+cmd_lint() {
+    find_odoo
+    ensure_venv
+    PATH="$VENV/bin:$PATH" PRE_COMMIT_HOME="$ROOT/.cache/pre-commit" \
+        "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure
+}
+
+case "${1:-}" in
+    run | stop | test | update | shell | lint) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
+    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint" ;;
+esac

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Sets up everything the suite needs, each step idempotent:
+# Odoo source, Python venv, system tools, PostgreSQL, Odoo config files.
+# Sourced by scripts/odoo.sh; can also be run alone: scripts/setup.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_DIR="$ROOT/.run"
+VENV="$ROOT/.venv"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/insurance-broker"
+ODOO_BRANCH=18.0
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+mkdir -p "$RUN_DIR"
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# --- Odoo source -----------------------------------------------------------
+is_odoo18_tree() {
+    local dir="$1"
+    [ -f "$dir/odoo/release.py" ] || return 1
+    grep -q "^version_info = (18, 0," "$dir/odoo/release.py" || return 1
+    [ -x "$dir/odoo-bin" ] || [ -f "$dir/setup/odoo" ]
+}
+
+find_odoo() {
+    if [ -n "${ODOO_SRC:-}" ]; then
+        is_odoo18_tree "$ODOO_SRC" || die "ODOO_SRC=$ODOO_SRC is not an Odoo 18.0 source tree (no odoo/release.py of 18.0): fix or unset ODOO_SRC."
+        ODOO_DIR="$(cd "$ODOO_SRC" && pwd)"
+    elif is_odoo18_tree /opt/odoo/18.0; then
+        ODOO_DIR=/opt/odoo/18.0
+    else
+        ODOO_DIR="$CACHE_DIR/odoo-$ODOO_BRANCH"
+        if ! is_odoo18_tree "$ODOO_DIR"; then
+            say "cloning Odoo $ODOO_BRANCH into $ODOO_DIR (set ODOO_SRC to use an existing tree)"
+            rm -rf "$ODOO_DIR"
+            mkdir -p "$CACHE_DIR"
+            git clone --quiet --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$ODOO_DIR" \
+                || die "could not clone $ODOO_GIT_URL: set ODOO_SRC to an Odoo 18.0 source tree."
+        fi
+    fi
+    # Git checkout: odoo-bin and addons/ at the root. Source distribution:
+    # setup/odoo, every addon under odoo/addons (always on Odoo's path).
+    if [ -x "$ODOO_DIR/odoo-bin" ]; then
+        ODOO_BIN="$ODOO_DIR/odoo-bin"
+    else
+        ODOO_BIN="$ODOO_DIR/setup/odoo"
+    fi
+    ODOO_ADDONS_PATH="$ROOT"
+    if [ -d "$ODOO_DIR/addons/base" ] || [ -d "$ODOO_DIR/addons/web" ]; then
+        ODOO_ADDONS_PATH="$ODOO_DIR/addons,$ODOO_ADDONS_PATH"
+    fi
+    ODOO_ADDONS_PATH="$ODOO_DIR/odoo/addons,$ODOO_ADDONS_PATH"
+    export ODOO_DIR ODOO_BIN ODOO_ADDONS_PATH
+}
+
+# --- System tools ------------------------------------------------------------
+apt_install() {
+    is_root || die "missing system packages: $*; install them (apt-get install $*) and run again."
+    command -v apt-get >/dev/null || die "missing system packages: $*; install them with your package manager."
+    say "installing system packages: $*"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$RUN_DIR/apt.log" 2>&1; then
+        apt-get update -qq >>"$RUN_DIR/apt.log" 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$RUN_DIR/apt.log" 2>&1 \
+            || die "apt-get install $* failed, see $RUN_DIR/apt.log"
+    fi
+}
+
+find_chromium() {
+    local c
+    for c in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$c" >/dev/null && return 0
+    done
+    return 1
+}
+
+ensure_system_tools() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    find_chromium || missing+=(chromium)
+    command -v pg_config >/dev/null || missing+=(libpq-dev)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    # Fonts for readable PDF reports.
+    [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+}
+
+# --- Python ---------------------------------------------------------------------
+PYTHON="${PYTHON:-python3}"
+
+venv_stamp_content() {
+    printf '%s\n' "$ODOO_DIR"
+    cat "$ODOO_DIR/requirements.txt" "$ROOT/requirements.txt"
+}
+
+ensure_venv() {
+    local stamp="$VENV/.insurance-broker-stamp" want
+    want="$(venv_stamp_content | sha1sum | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+        return 0
+    fi
+    "$PYTHON" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info < (3, 13)))' \
+        || die "Odoo 18 needs Python 3.10 to 3.12; set PYTHON=/path/to/python3.11 and run again."
+    say "building the Python environment in .venv (a few minutes the first time)"
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || die "python3 -m venv failed: install python3-venv."
+    local pip="$VENV/bin/pip" log="$RUN_DIR/pip.log"
+    : >"$log"
+    # Old source-only pins (cbor2, vobject, ...) only build with an old setuptools
+    # and no build isolation.
+    "$pip" install -q "setuptools<70" wheel setuptools_scm >>"$log" 2>&1 \
+        || die "pip could not install setuptools, see $log"
+    local reqs="$RUN_DIR/odoo-requirements.txt"
+    if [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ]; then
+        cp "$ODOO_DIR/requirements.txt" "$reqs"
+    else
+        say "skipping python-ldap: its headers (libldap2-dev, libsasl2-dev) are missing; LDAP login will not be available"
+        grep -v '^python-ldap' "$ODOO_DIR/requirements.txt" >"$reqs"
+    fi
+    "$pip" install -q --no-build-isolation -r "$reqs" >>"$log" 2>&1 \
+        || die "pip could not install Odoo's requirements, see $log"
+    "$pip" install -q --no-build-isolation -r "$ROOT/requirements.txt" >>"$log" 2>&1 \
+        || die "pip could not install the suite's requirements.txt, see $log"
+    # Make `import odoo` work (pytest-odoo, scripts) without copying Odoo.
+    local site
+    site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    printf '%s\n' "$ODOO_DIR" >"$site/odoo-src.pth"
+    "$VENV/bin/python" -c 'import odoo.release as r; assert r.version_info[0] == 18' \
+        || die "the venv cannot import Odoo 18 from $ODOO_DIR"
+    printf '%s' "$want" >"$stamp"
+}
+
+# --- PostgreSQL ------------------------------------------------------------------
+PG_PRIVATE_DIR="$RUN_DIR/pg"
+
+pg_answers() {  # host port user
+    PGCONNECT_TIMEOUT=3 psql -h "$1" -p "$2" -U "$3" -d postgres -Atqc 'select 1' >/dev/null 2>&1
+}
+
+pg_bin() {
+    local b
+    for b in "$(command -v "$1" 2>/dev/null)" /usr/lib/postgresql/*/bin/"$1"; do
+        [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; return 0; }
+    done
+    return 1
+}
+
+start_private_pg() {
+    local data="$PG_PRIVATE_DIR/data" initdb pg_ctl owner=""
+    initdb="$(pg_bin initdb)" && pg_ctl="$(pg_bin pg_ctl)" || apt_install postgresql
+    initdb="$(pg_bin initdb)" && pg_ctl="$(pg_bin pg_ctl)" || die "initdb/pg_ctl not found: install PostgreSQL server binaries."
+    mkdir -p "$PG_PRIVATE_DIR"
+    # PostgreSQL refuses to run as root: run the private cluster as the
+    # 'postgres' system user (or 'nobody'), still inside the project folder.
+    local as=()
+    if is_root; then
+        owner="$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)"
+        chown -R "$owner" "$PG_PRIVATE_DIR"
+        chmod o+x "$RUN_DIR" "$ROOT"
+        as=(runuser -u "$owner" --)
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        say "creating a private PostgreSQL cluster in .run/pg"
+        "${as[@]}" "$initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_PRIVATE_DIR/initdb.log" 2>&1 \
+            || die "initdb failed, see $PG_PRIVATE_DIR/initdb.log"
+    fi
+    if ! "${as[@]}" "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        say "starting the private PostgreSQL cluster (make stop stops it)"
+        "${as[@]}" "$pg_ctl" -D "$data" -l "$PG_PRIVATE_DIR/server.log" -w \
+            -o "-k $PG_PRIVATE_DIR -p 54329 -c listen_addresses=''" start >/dev/null \
+            || die "the private PostgreSQL did not start, see $PG_PRIVATE_DIR/server.log"
+    fi
+    DB_HOST="$PG_PRIVATE_DIR" DB_PORT=54329 DB_USER=odoo
+}
+
+ensure_postgres() {
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && [ -z "${PG_PRIVATE:-}" ]; then
+        DB_HOST="${PGHOST:-127.0.0.1}" DB_PORT="${PGPORT:-5432}" DB_USER="${PGUSER:-$(id -un)}"
+        pg_answers "$DB_HOST" "$DB_PORT" "$DB_USER" \
+            || die "PostgreSQL at PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER does not answer: start it or unset PG* variables."
+    elif [ -z "${PG_PRIVATE:-}" ] && pg_answers 127.0.0.1 5432 "$(id -un)"; then
+        DB_HOST=127.0.0.1 DB_PORT=5432 DB_USER="$(id -un)"
+    else
+        start_private_pg
+    fi
+    # Odoo refuses the 'postgres' superuser role.
+    [ "$DB_USER" != postgres ] || die "Odoo refuses to connect as 'postgres': set PGUSER to another role."
+    export DB_HOST DB_PORT DB_USER
+}
+
+stop_private_pg() {
+    local data="$PG_PRIVATE_DIR/data" pg_ctl as=()
+    [ -f "$data/postmaster.pid" ] || return 0
+    pg_ctl="$(pg_bin pg_ctl)" || return 0
+    if is_root; then as=(runuser -u "$(stat -c %U "$data")" --); fi
+    say "stopping the private PostgreSQL cluster"
+    "${as[@]}" "$pg_ctl" -D "$data" -m fast stop >/dev/null || true
+}
+
+# --- Odoo config ---------------------------------------------------------------------
+write_config() {  # name without_demo [extra lines...]
+    local name="$1" without_demo="$2"; shift 2
+    local conf="$RUN_DIR/odoo-$name.conf"
+    {
+        echo "[options]"
+        echo "addons_path = $ODOO_ADDONS_PATH"
+        echo "data_dir = $RUN_DIR/data"
+        echo "db_host = $DB_HOST"
+        echo "db_port = $DB_PORT"
+        echo "db_user = $DB_USER"
+        echo "db_password = False"
+        echo "without_demo = $without_demo"
+        echo "admin_passwd = admin"
+        echo "bin_path = $(dirname "$(command -v wkhtmltopdf || echo /usr/bin/wkhtmltopdf)")"
+        for line in "$@"; do echo "$line"; done
+    } >"$conf"
+    echo "$conf"
+}
+
+setup_all() {
+    find_odoo
+    ensure_system_tools
+    ensure_venv
+    ensure_postgres
+    say "Odoo $ODOO_DIR; PostgreSQL $DB_USER@$DB_HOST:$DB_PORT"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    setup_all
+fi
