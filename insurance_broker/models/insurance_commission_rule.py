@@ -1,0 +1,203 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+
+class InsuranceCommissionRule(models.Model):
+    """The broker's commission by insurer x product x business type.
+
+    The rule applying to a policy is the most specific one valid on the
+    policy's start date: a rule naming the product beats one for every
+    product of the insurer, a rule for the exact business type beats one for
+    any business type.
+    """
+
+    _name = "insurance.commission.rule"
+    _description = "Insurance Commission Rule"
+    _order = "insurer_id, product_id, business_type, date_from desc, id"
+    _check_company_auto = True
+
+    insurer_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_insurer', '=', True)]",
+        check_company=True,
+    )
+    product_id = fields.Many2one(
+        "insurance.product",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        help="Leave empty for every product of the insurer.",
+    )
+    business_type = fields.Selection(
+        [("new", "New business"), ("renewal", "Renewal"), ("any", "Any")],
+        required=True,
+        default="any",
+    )
+    commission_type = fields.Selection(
+        [("percent", "Rate of the premium"), ("fixed", "Fixed amount")],
+        required=True,
+        default="percent",
+    )
+    rate = fields.Float(string="Rate (%)", digits=(5, 2))
+    fixed_amount = fields.Monetary()
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    date_from = fields.Date(string="Valid From")
+    date_to = fields.Date(string="Valid To")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True)
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "rate_range",
+            "CHECK(rate >= 0 AND rate <= 100)",
+            "The commission rate must be between 0 and 100 percent.",
+        ),
+        (
+            "fixed_amount_positive",
+            "CHECK(fixed_amount IS NULL OR fixed_amount >= 0)",
+            "The fixed commission cannot be negative.",
+        ),
+        (
+            "dates_order",
+            "CHECK(date_to IS NULL OR date_from IS NULL OR date_to >= date_from)",
+            "A commission rule cannot end before it starts.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("insurer_id", "product_id", "business_type", "commission_type")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        types = dict(self._fields["business_type"]._description_selection(self.env))
+        for rule in self:
+            if rule.commission_type == "fixed":
+                amount = rule.currency_id.format(rule.fixed_amount) if rule.currency_id else ""
+            else:
+                amount = f"{rule.rate:g} %"
+            rule.display_name = " / ".join(
+                part
+                for part in (
+                    rule.insurer_id.name,
+                    rule.product_id.name or self.env._("All products"),
+                    types.get(rule.business_type),
+                    amount,
+                )
+                if part
+            )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "insurer_id", "product_id", "business_type", "date_from", "date_to", "company_id", "active"
+    )
+    def _check_overlap(self):
+        for rule in self.filtered("active"):
+            domain = [
+                ("id", "!=", rule.id),
+                ("insurer_id", "=", rule.insurer_id.id),
+                ("product_id", "=", rule.product_id.id),
+                ("business_type", "=", rule.business_type),
+                ("company_id", "=", rule.company_id.id),
+            ]
+            # Two ranges overlap when each starts before the other ends;
+            # an empty bound is open.
+            if rule.date_to:
+                domain += ["|", ("date_from", "=", False), ("date_from", "<=", rule.date_to)]
+            if rule.date_from:
+                domain += ["|", ("date_to", "=", False), ("date_to", ">=", rule.date_from)]
+            clash = self.sudo().search(domain, limit=1)  # sudo: the clash may be in a rule the user cannot read
+            if clash:
+                raise ValidationError(
+                    self.env._(
+                        "The commission rule %(rule)s overlaps the existing rule %(clash)s: "
+                        "rules for the same insurer, product and business type must not "
+                        "have overlapping validity dates.",
+                        rule=rule.display_name,
+                        clash=clash.display_name,
+                    )
+                )
+
+    @api.constrains("commission_type", "rate", "fixed_amount")
+    def _check_amount(self):
+        for rule in self:
+            if rule.commission_type == "percent" and not 0 <= rule.rate <= 100:
+                raise ValidationError(
+                    self.env._("The commission rate must be between 0 and 100 percent.")
+                )
+            if rule.commission_type == "fixed" and rule.fixed_amount < 0:
+                raise ValidationError(self.env._("The fixed commission cannot be negative."))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def find_rule(self, insurer, product, business_type, date, company=None):
+        """Return the commission rule for a policy, or an empty recordset.
+
+        :param insurer: res.partner record (the insurer)
+        :param product: insurance.product record (may be empty)
+        :param business_type: 'new' or 'renewal'; cross-sale and up-sale
+            contracts are new business for the insurer
+        :param date: the date the rule must be valid on (policy start)
+        :param company: res.company, the current company by default
+        """
+        if not insurer:
+            return self.browse()
+        company = company or self.env.company
+        rule_business_type = "renewal" if business_type == "renewal" else "new"
+        domain = expression.AND(
+            [
+                [
+                    ("insurer_id", "=", insurer.id),
+                    ("company_id", "=", company.id),
+                    ("product_id", "in", [False, product.id] if product else [False]),
+                    ("business_type", "in", [rule_business_type, "any"]),
+                ],
+                ["|", ("date_from", "=", False), ("date_from", "<=", date)] if date else [],
+                ["|", ("date_to", "=", False), ("date_to", ">=", date)] if date else [],
+            ]
+        )
+        candidates = self.search(domain)
+        if not candidates:
+            return candidates
+
+        def specificity(rule):
+            return (
+                bool(rule.product_id),
+                rule.business_type != "any",
+                rule.date_from or fields.Date.to_date("1900-01-01"),
+            )
+
+        return max(candidates, key=specificity)
+
+    def _compute_commission(self, premium, currency, date=None):
+        """Commission in ``currency`` this rule gives on ``premium``."""
+        self.ensure_one()
+        if self.commission_type == "fixed":
+            return self.currency_id._convert(
+                self.fixed_amount,
+                currency,
+                self.company_id,
+                date or fields.Date.context_today(self),
+            )
+        return currency.round(premium * self.rate / 100.0)

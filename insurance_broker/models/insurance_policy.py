@@ -1,0 +1,616 @@
+import logging
+import math
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+# Months between two instalments for each payment frequency.
+FREQUENCY_STEP_MONTHS = {"single": None, "semi_annual": 6, "quarterly": 3, "monthly": 1}
+
+
+class InsurancePolicy(models.Model):
+    """A contract between a client and an insurer, arranged by the broker."""
+
+    _name = "insurance.policy"
+    _description = "Insurance Policy"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "partner_id.name", "vehicle_plate"]
+
+    _EXPIRY_BATCH_SIZE = 1000
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Policy Number",
+        copy=False,
+        index="trigram",
+        tracking=True,
+        help="The number the insurer gave the policy; required to confirm it.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Client Entity"
+    )
+    insurer_id = fields.Many2one(
+        "res.partner",
+        string="Insurer",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_insurer', '=', True)]",
+    )
+    product_id = fields.Many2one(
+        "insurance.product",
+        string="Insurance Product",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    product_category = fields.Selection(related="product_id.category", store=True)
+    is_motor = fields.Boolean(related="product_id.is_motor")
+
+    # Insured object
+    object_description = fields.Text(string="Insured Object")
+    vehicle_plate = fields.Char(string="Plate Number", index="btree_not_null")
+    vehicle_vin = fields.Char(string="VIN")
+    vehicle_make = fields.Char(string="Make")
+    vehicle_model = fields.Char(string="Model")
+    vehicle_year = fields.Integer(string="Year")
+
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    sum_insured = fields.Monetary()
+    premium = fields.Monetary(tracking=True, aggregator="sum")
+
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        index=True,
+        tracking=True,
+        default=fields.Date.context_today,
+    )
+    term_months = fields.Integer(
+        string="Term (months)",
+        compute="_compute_term_months",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+    )
+    date_end = fields.Date(
+        string="End Date",
+        compute="_compute_date_end",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        index=True,
+        tracking=True,
+        help="Start date plus the term, less one day; can be changed by hand.",
+    )
+    payment_frequency = fields.Selection(
+        [
+            ("single", "Single payment"),
+            ("semi_annual", "Semi-annual"),
+            ("quarterly", "Quarterly"),
+            ("monthly", "Monthly"),
+        ],
+        required=True,
+        default="single",
+        tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("expired", "Expired"),
+            ("renewed", "Renewed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    business_type = fields.Selection(
+        [
+            ("new", "New business"),
+            ("renewal", "Renewal"),
+            ("cross_sale", "Cross-sale"),
+            ("up_sale", "Up-sale"),
+        ],
+        required=True,
+        default="new",
+        tracking=True,
+    )
+    predecessor_id = fields.Many2one(
+        "insurance.policy",
+        string="Renews Policy",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
+    )
+    successor_id = fields.Many2one(
+        "insurance.policy",
+        string="Renewed By",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
+    )
+    client_manager_id = fields.Many2one(
+        "res.users",
+        string="Client Manager",
+        compute="_compute_client_manager_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+
+    # Commission
+    commission_rule_id = fields.Many2one(
+        "insurance.commission.rule",
+        compute="_compute_commission_rule_id",
+        store=True,
+        precompute=True,
+        readonly=True,
+    )
+    commission_rate = fields.Float(
+        string="Commission Rate (%)",
+        digits=(5, 2),
+        compute="_compute_commission_rate",
+        store=True,
+        precompute=True,
+        readonly=False,
+        tracking=True,
+    )
+    commission_amount = fields.Monetary(
+        string="Commission",
+        compute="_compute_commission_amount",
+        store=True,
+        precompute=True,
+        readonly=False,
+        tracking=True,
+        aggregator="sum",
+    )
+    commission_override_reason = fields.Char(
+        tracking=True,
+        help="Why the commission differs from the commission rule.",
+    )
+
+    cancel_reason = fields.Text(copy=False, readonly=True)
+    cancel_date = fields.Date(copy=False, readonly=True)
+
+    installment_ids = fields.One2many(
+        "insurance.policy.installment", "policy_id", string="Instalments", copy=False
+    )
+    installment_count = fields.Integer(compute="_compute_installment_count")
+    note = fields.Html()
+
+    _sql_constraints = [
+        (
+            "number_insurer_uniq",
+            "unique(insurer_id, name)",
+            "This insurer already has a policy with this number.",
+        ),
+        ("premium_positive", "CHECK(premium >= 0)", "The premium cannot be negative."),
+        ("sum_insured_positive", "CHECK(sum_insured >= 0)", "The sum insured cannot be negative."),
+        ("term_positive", "CHECK(term_months > 0)", "The term must be at least one month."),
+        ("dates_order", "CHECK(date_end >= date_start)", "A policy cannot end before it starts."),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("name", "partner_id", "product_id")
+    def _compute_display_name(self):
+        for policy in self:
+            if policy.name:
+                policy.display_name = policy.name
+            else:
+                policy.display_name = self.env._(
+                    "Draft %(product)s policy of %(client)s",
+                    product=policy.product_id.name or "",
+                    client=policy.partner_id.name or "",
+                ).replace("  ", " ")
+
+    @api.depends("product_id")
+    def _compute_term_months(self):
+        for policy in self:
+            policy.term_months = (
+                policy.product_id.default_term_months or policy.term_months or 12
+            )
+
+    @api.depends("date_start", "term_months")
+    def _compute_date_end(self):
+        for policy in self:
+            if policy.date_start and policy.term_months > 0:
+                policy.date_end = (
+                    policy.date_start + relativedelta(months=policy.term_months, days=-1)
+                )
+            elif not policy.date_end:
+                policy.date_end = policy.date_start
+
+    @api.depends("partner_id")
+    def _compute_client_manager_id(self):
+        for policy in self:
+            policy.client_manager_id = (
+                policy.partner_id.commercial_partner_id.client_manager_id
+                or policy.partner_id.client_manager_id
+                or policy.client_manager_id
+                or self.env.user
+            )
+
+    @api.depends("insurer_id", "product_id", "business_type", "date_start", "company_id")
+    def _compute_commission_rule_id(self):
+        Rule = self.env["insurance.commission.rule"]
+        for policy in self:
+            policy.commission_rule_id = Rule.find_rule(
+                policy.insurer_id,
+                policy.product_id,
+                policy.business_type,
+                policy.date_start,
+                policy.company_id or self.env.company,
+            )
+
+    @api.depends("commission_rule_id")
+    def _compute_commission_rate(self):
+        for policy in self:
+            rule = policy.commission_rule_id
+            policy.commission_rate = rule.rate if rule.commission_type == "percent" else 0.0
+
+    @api.depends("premium", "commission_rate", "commission_rule_id", "currency_id")
+    def _compute_commission_amount(self):
+        for policy in self:
+            rule = policy.commission_rule_id
+            currency = policy.currency_id or self.env.company.currency_id
+            if rule.commission_type == "fixed":
+                policy.commission_amount = rule._compute_commission(
+                    policy.premium, currency, policy.date_start
+                )
+            else:
+                policy.commission_amount = currency.round(
+                    policy.premium * policy.commission_rate / 100.0
+                )
+
+    def _compute_installment_count(self):
+        counts = dict(
+            self.env["insurance.policy.installment"]._read_group(
+                [("policy_id", "in", self.ids)], ["policy_id"], ["__count"]
+            )
+        )
+        for policy in self:
+            policy.installment_count = counts.get(policy._origin, 0)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("premium", "sum_insured")
+    def _check_amounts(self):
+        for policy in self:
+            if policy.premium < 0:
+                raise ValidationError(self.env._("The premium cannot be negative."))
+            if policy.sum_insured < 0:
+                raise ValidationError(self.env._("The sum insured cannot be negative."))
+
+    @api.constrains("date_start", "date_end", "term_months")
+    def _check_dates(self):
+        for policy in self:
+            if policy.term_months <= 0:
+                raise ValidationError(self.env._("The term must be at least one month."))
+            if policy.date_end and policy.date_start and policy.date_end < policy.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The policy %(policy)s cannot end (%(end)s) before it starts (%(start)s).",
+                        policy=policy.display_name,
+                        end=policy.date_end,
+                        start=policy.date_start,
+                    )
+                )
+
+    @api.constrains("commission_rate", "commission_amount", "commission_override_reason")
+    def _check_commission_override(self):
+        for policy in self:
+            if not 0 <= policy.commission_rate <= 100:
+                raise ValidationError(
+                    self.env._("The commission rate must be between 0 and 100 percent.")
+                )
+            if policy.commission_amount < 0:
+                raise ValidationError(self.env._("The commission cannot be negative."))
+            if policy._is_commission_overridden() and not policy.commission_override_reason:
+                raise ValidationError(
+                    self.env._(
+                        "The commission of %(policy)s differs from the commission rule "
+                        "%(rule)s: give the reason for the change.",
+                        policy=policy.display_name,
+                        rule=policy.commission_rule_id.display_name,
+                    )
+                )
+
+    def _is_commission_overridden(self):
+        """Whether the commission differs from what the rule gives."""
+        self.ensure_one()
+        rule = self.commission_rule_id
+        if not rule:
+            return False
+        expected = rule._compute_commission(self.premium, self.currency_id, self.date_start)
+        return self.currency_id.compare_amounts(expected, self.commission_amount) != 0
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_confirm(self):
+        """Draft -> active: the policy is in force; instalments are planned."""
+        if not self:
+            return True
+        if any(policy.state != "draft" for policy in self):
+            raise UserError(self.env._("Only draft policies can be confirmed."))
+        problems = []
+        for policy in self:
+            missing = [
+                label
+                for field_name, label in (
+                    ("name", self.env._("policy number")),
+                    ("insurer_id", self.env._("insurer")),
+                    ("product_id", self.env._("insurance product")),
+                )
+                if not policy[field_name]
+            ]
+            if missing:
+                problems.append(
+                    self.env._(
+                        "%(policy)s: missing %(fields)s",
+                        policy=policy.display_name,
+                        fields=", ".join(missing),
+                    )
+                )
+        if problems:
+            raise UserError(
+                self.env._("These policies cannot be confirmed:\n%s", "\n".join(problems))
+            )
+        self.write({"state": "active"})
+        self._generate_installments()
+        self._mark_clients()
+        predecessors = self.predecessor_id.filtered(lambda p: p.state in ("active", "expired"))
+        predecessors.write({"state": "renewed"})
+        return True
+
+    def action_open_cancel_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Policy"),
+            "res_model": "insurance.policy.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def action_reset_to_draft(self):
+        if any(policy.state != "cancelled" for policy in self):
+            raise UserError(self.env._("Only cancelled policies can be reset to draft."))
+        self.write({"state": "draft", "cancel_reason": False, "cancel_date": False})
+        return True
+
+    def action_renew(self):
+        """Create the successor draft, starting the day after this one ends."""
+        successors = self._create_successors()
+        if len(successors) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": self._name,
+                "res_id": successors.id,
+                "view_mode": "form",
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Renewals"),
+            "res_model": self._name,
+            "domain": [("id", "in", successors.ids)],
+            "view_mode": "list,form",
+        }
+
+    def action_view_installments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Instalments"),
+            "res_model": "insurance.policy.installment",
+            "domain": [("policy_id", "=", self.id)],
+            "context": {"default_policy_id": self.id},
+            "view_mode": "list,form",
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _cancel(self, reason, date):
+        """Cancel the policies from ``date``; instalments due after it go."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for the cancellation."))
+        if not date:
+            raise UserError(self.env._("Give the date the cancellation takes effect."))
+        wrong = self.filtered(lambda p: p.state not in ("draft", "active"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only draft or active policies can be cancelled: %s",
+                    ", ".join(wrong.mapped("display_name")),
+                )
+            )
+        self.write({"state": "cancelled", "cancel_reason": reason, "cancel_date": date})
+        self.installment_ids.filtered(lambda i: i.date_due > date).unlink()
+        # A cancelled renewal no longer blocks renewing its predecessor.
+        self.predecessor_id.filtered(lambda p: p.successor_id in self).successor_id = False
+        return True
+
+    def _create_successors(self):
+        cancelled = self.filtered(lambda p: p.state == "cancelled")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "A cancelled policy cannot be renewed: %s",
+                    ", ".join(cancelled.mapped("display_name")),
+                )
+            )
+        drafts = self.filtered(lambda p: p.state == "draft")
+        if drafts:
+            raise UserError(
+                self.env._(
+                    "Confirm the policy before renewing it: %s",
+                    ", ".join(drafts.mapped("display_name")),
+                )
+            )
+        already = self.filtered(lambda p: p.successor_id)
+        if already:
+            raise UserError(
+                self.env._(
+                    "These policies are already renewed by %s.",
+                    ", ".join(already.successor_id.mapped("display_name")),
+                )
+            )
+        successors = self.create([policy._prepare_successor_values() for policy in self])
+        for policy, successor in zip(self, successors, strict=True):
+            policy.successor_id = successor
+        return successors
+
+    def _prepare_successor_values(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "insurer_id": self.insurer_id.id,
+            "product_id": self.product_id.id,
+            "object_description": self.object_description,
+            "vehicle_plate": self.vehicle_plate,
+            "vehicle_vin": self.vehicle_vin,
+            "vehicle_make": self.vehicle_make,
+            "vehicle_model": self.vehicle_model,
+            "vehicle_year": self.vehicle_year,
+            "sum_insured": self.sum_insured,
+            "premium": self.premium,
+            "currency_id": self.currency_id.id,
+            "date_start": self.date_end + relativedelta(days=1),
+            "term_months": self.term_months,
+            "payment_frequency": self.payment_frequency,
+            "business_type": "renewal",
+            "predecessor_id": self.id,
+            "client_manager_id": self.client_manager_id.id,
+            "company_id": self.company_id.id,
+        }
+
+    def _mark_clients(self):
+        """A partner holding a policy is a client: give it a type and a manager."""
+        for policy in self:
+            client = policy.partner_id.commercial_partner_id
+            values = {}
+            if not client.client_type:
+                values["client_type"] = "company" if client.is_company else "individual"
+            if not client.client_manager_id and policy.client_manager_id:
+                values["client_manager_id"] = policy.client_manager_id.id
+            if values:
+                client.write(values)
+
+    def _installment_plan(self):
+        """[(due date, amount)] from the payment frequency.
+
+        Due dates step whole calendar months from the start date (31 Jan + 1
+        month = 28/29 Feb); amounts add up to the premium to the cent, the
+        rounding remainder going on the last instalment.
+        """
+        self.ensure_one()
+        step = FREQUENCY_STEP_MONTHS[self.payment_frequency]
+        count = max(1, math.ceil(self.term_months / step)) if step else 1
+        factor = 10 ** self.currency_id.decimal_places
+        total_units = round(self.premium * factor)
+        unit = total_units // count
+        amounts = [unit] * (count - 1) + [total_units - unit * (count - 1)]
+        return [
+            (self.date_start + relativedelta(months=(step or 0) * index), amount / factor)
+            for index, amount in enumerate(amounts)
+        ]
+
+    def _generate_installments(self):
+        self.installment_ids.unlink()
+        values = []
+        for policy in self:
+            plan = policy._installment_plan()
+            values += [
+                {
+                    "policy_id": policy.id,
+                    "sequence": index,
+                    "date_due": date_due,
+                    "amount": amount,
+                }
+                for index, (date_due, amount) in enumerate(plan, start=1)
+            ]
+        return self.env["insurance.policy.installment"].create(values)
+
+    @api.model
+    def _cron_expire_policies(self, batch_size=None):
+        """Mark active policies whose end date has passed as expired.
+
+        Set-wise and resumable: each batch is selected by one query, written
+        through the ORM (tracking, recomputes), committed, and reported to
+        ir.cron; a run interrupted half-way resumes where it stopped.
+        """
+        batch_size = batch_size or self._EXPIRY_BATCH_SIZE
+        today = fields.Date.context_today(self)
+        domain = [("state", "=", "active"), ("date_end", "<", today)]
+        remaining = self.search_count(domain)
+        done = 0
+        while remaining:
+            batch = self.search(domain, limit=batch_size, order="id")
+            if not batch:
+                break
+            batch.write({"state": "expired"})
+            done += len(batch)
+            remaining = max(remaining - len(batch), 0)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        _logger.info("Policy expiry: %s policies marked expired", done)
+        return done
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        if any(policy.state not in ("draft", "cancelled") for policy in self):
+            raise UserError(
+                self.env._("Only draft or cancelled policies can be deleted; cancel it first.")
+            )

@@ -1,0 +1,193 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ResPartner(models.Model):
+    """Insurers and the client card."""
+
+    _inherit = "res.partner"
+
+    # Insurers
+    is_insurer = fields.Boolean(
+        string="Is an Insurer",
+        index=True,
+        tracking=True,
+        help="An insurance company whose products the broker sells.",
+    )
+    insurer_product_ids = fields.Many2many(
+        "insurance.product",
+        "insurance_product_insurer_rel",
+        "insurer_id",
+        "product_id",
+        string="Products Offered",
+    )
+    commission_rule_ids = fields.One2many(
+        "insurance.commission.rule", "insurer_id", string="Commission Rules"
+    )
+    insurer_policy_count = fields.Integer(compute="_compute_insurer_policy_count")
+
+    # Client card
+    client_type = fields.Selection(
+        [
+            ("individual", "Individual"),
+            ("company", "Company"),
+            ("vip", "VIP"),
+            ("foreign", "Foreign"),
+        ],
+        index=True,
+        tracking=True,
+        help="Set for the broker's clients; drives task standards and statistics.",
+    )
+    client_manager_id = fields.Many2one(
+        "res.users",
+        string="Client Manager",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The broker employee who owns the client relationship.",
+    )
+    policy_ids = fields.One2many("insurance.policy", "partner_id", string="Policies")
+    policy_count = fields.Integer(
+        compute="_compute_insurance_summary",
+        help="Policies of the client and of its group companies.",
+    )
+    active_policy_count = fields.Integer(compute="_compute_insurance_summary")
+    insurance_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_insurance_summary"
+    )
+    active_premium_total = fields.Monetary(
+        string="Active Premium",
+        currency_field="insurance_currency_id",
+        compute="_compute_insurance_summary",
+        help="Premium of the active policies of the client and its group, "
+        "in the company currency.",
+    )
+    next_renewal_date = fields.Date(
+        compute="_compute_insurance_summary",
+        help="The earliest end date of the client's active policies.",
+    )
+    held_product_ids = fields.Many2many(
+        "insurance.product",
+        string="Products Held",
+        compute="_compute_insurance_summary",
+    )
+    lacking_product_id = fields.Many2one(
+        "insurance.product",
+        string="Lacks Product",
+        compute="_compute_lacking_product_id",
+        search="_search_lacking_product_id",
+        help="Cross-sell finder: clients without an active policy of this product.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    def _compute_insurer_policy_count(self):
+        insurers = self.filtered("is_insurer")
+        counts = dict(
+            self.env["insurance.policy"]._read_group(
+                [("insurer_id", "in", insurers.ids)], ["insurer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.insurer_policy_count = counts.get(partner._origin, 0)
+
+    def _compute_insurance_summary(self):
+        """Client card figures, over the client and its group companies.
+
+        One grouped query for the whole recordset, then each figure is added
+        up over the partners whose parent path starts with the client's.
+        """
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        partners = self.filtered("id")
+        paths = {}
+        stats = defaultdict(
+            lambda: {"count": 0, "active": 0, "premium": 0.0, "next": False, "products": set()}
+        )
+        if partners:
+            family = self.with_context(active_test=False).search(
+                [("id", "child_of", partners.ids)]
+            )
+            groups = self.env["insurance.policy"]._read_group(
+                [("partner_id", "in", family.ids)],
+                ["partner_id", "state", "currency_id", "product_id"],
+                ["__count", "premium:sum", "date_end:min"],
+            )
+            for partner, state, currency, product, count, premium, date_end in groups:
+                stat = stats[partner.id]
+                stat["count"] += count
+                if state != "active":
+                    continue
+                stat["active"] += count
+                stat["premium"] += currency._convert(premium, company.currency_id, company, today)
+                stat["next"] = min(filter(None, [stat["next"], date_end]), default=False)
+                if product:
+                    stat["products"].add(product.id)
+            paths = {p.id: p.parent_path for p in family}
+        for partner in self:
+            partner.insurance_currency_id = company.currency_id
+            members = (
+                [pid for pid, path in paths.items() if path.startswith(partner.parent_path)]
+                if partner.id in partners.ids
+                else []
+            )
+            totals = [stats[pid] for pid in members if pid in stats]
+            partner.policy_count = sum(t["count"] for t in totals)
+            partner.active_policy_count = sum(t["active"] for t in totals)
+            partner.active_premium_total = sum(t["premium"] for t in totals)
+            partner.next_renewal_date = min(
+                (t["next"] for t in totals if t["next"]), default=False
+            )
+            partner.held_product_ids = [
+                (6, 0, sorted(set().union(*(t["products"] for t in totals))))
+            ]
+
+    def _compute_lacking_product_id(self):
+        self.lacking_product_id = False
+
+    def _search_lacking_product_id(self, operator, value):
+        """Clients holding no active policy of the given product(s)."""
+        Product = self.env["insurance.product"]
+        if operator in ("=", "in") and value:
+            products = Product.browse(value if isinstance(value, list | tuple) else [value])
+        elif operator in ("ilike", "like", "=ilike") and isinstance(value, str):
+            products = Product.search([("name", operator, value)])
+        else:
+            raise UserError(
+                self.env._("The cross-sell finder takes a product: 'Lacks product is CASCO'.")
+            )
+        return [
+            ("client_type", "!=", False),
+            (
+                "policy_ids",
+                "not any",
+                [("state", "=", "active"), ("product_id", "in", products.ids)],
+            ),
+        ]
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_policies(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "insurance_broker.insurance_policy_action"
+        )
+        if self.is_insurer and not self.client_type:
+            action["domain"] = [("insurer_id", "=", self.id)]
+            action["context"] = {"default_insurer_id": self.id}
+        else:
+            action["domain"] = [("partner_id", "child_of", self.id)]
+            action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.model
+    def _commercial_fields(self):
+        # Group companies: a contact person shares the client manager and type
+        # of its company, as it shares its VAT number.
+        return super()._commercial_fields() + ["client_type", "client_manager_id"]

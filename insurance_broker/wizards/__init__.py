@@ -1,0 +1,2 @@
+from . import insurance_policy_cancel
+from . import insurance_portfolio_handover

@@ -1,0 +1,89 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class InsurancePortfolioHandover(models.TransientModel):
+    """Hands the clients of an employee who leaves over to a colleague.
+
+    Other addons add what they own (leads, activities...) by extending
+    ``_handover_records``.
+    """
+
+    _name = "insurance.portfolio.handover"
+    _description = "Insurance Portfolio Handover"
+
+    from_user_id = fields.Many2one(
+        "res.users", string="From", required=True, domain="[('share', '=', False)]"
+    )
+    to_user_id = fields.Many2one(
+        "res.users", string="To", required=True, domain="[('share', '=', False)]"
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Only These Clients",
+        domain="[('client_manager_id', '=', from_user_id)]",
+        help="Leave empty to hand over every client of the employee.",
+    )
+    client_count = fields.Integer(compute="_compute_client_count", string="Clients Concerned")
+
+    @api.depends("from_user_id", "partner_ids")
+    def _compute_client_count(self):
+        for wizard in self:
+            wizard.client_count = len(wizard._get_clients()) if wizard.from_user_id else 0
+
+    def _get_clients(self):
+        self.ensure_one()
+        if self.partner_ids:
+            return self.partner_ids._origin
+        return self.env["res.partner"].search([("client_manager_id", "=", self.from_user_id.id)])
+
+    def action_handover(self):
+        self.ensure_one()
+        if self.from_user_id == self.to_user_id:
+            raise UserError(self.env._("Choose two different employees."))
+        clients = self._get_clients()
+        if not clients:
+            raise UserError(
+                self.env._("%s manages no client to hand over.", self.from_user_id.name)
+            )
+        moved = self._handover_records(clients)
+        summary = ", ".join(f"{count} {label}" for label, count in moved.items())
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Portfolio handed over to %s", self.to_user_id.name),
+                "message": summary,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _handover_records(self, clients):
+        """Move ``clients`` and what belongs to them to the new user.
+
+        Returns {label: number of records moved}; extend it to move more.
+        """
+        self.ensure_one()
+        note = self.env._(
+            "Portfolio handover: client manager changed from %(old)s to %(new)s.",
+            old=self.from_user_id.name,
+            new=self.to_user_id.name,
+        )
+        managed = clients.filtered(lambda c: c.client_manager_id == self.from_user_id)
+        managed.write({"client_manager_id": self.to_user_id.id})
+        managed._message_log_batch({client.id: note for client in managed})
+        policies = self.env["insurance.policy"].search(
+            [
+                ("partner_id", "child_of", clients.ids),
+                ("client_manager_id", "=", self.from_user_id.id),
+                ("state", "in", ("draft", "active", "expired")),
+            ]
+        )
+        policies.write({"client_manager_id": self.to_user_id.id})
+        policies._message_log_batch({policy.id: note for policy in policies})
+        return {
+            self.env._("clients"): len(managed),
+            self.env._("policies"): len(policies),
+        }
