@@ -60,24 +60,6 @@ class InsuranceCommissionRule(models.Model):
     active = fields.Boolean(default=True)
     note = fields.Char()
 
-    _sql_constraints = [
-        (
-            "rate_range",
-            "CHECK(rate >= 0 AND rate <= 100)",
-            "The commission rate must be between 0 and 100 percent.",
-        ),
-        (
-            "fixed_amount_positive",
-            "CHECK(fixed_amount IS NULL OR fixed_amount >= 0)",
-            "The fixed commission cannot be negative.",
-        ),
-        (
-            "dates_order",
-            "CHECK(date_to IS NULL OR date_from IS NULL OR date_to >= date_from)",
-            "A commission rule cannot end before it starts.",
-        ),
-    ]
-
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
@@ -136,9 +118,13 @@ class InsuranceCommissionRule(models.Model):
                     )
                 )
 
-    @api.constrains("commission_type", "rate", "fixed_amount")
+    @api.constrains("commission_type", "rate", "fixed_amount", "date_from", "date_to")
     def _check_amount(self):
         for rule in self:
+            if rule.date_from and rule.date_to and rule.date_to < rule.date_from:
+                raise ValidationError(
+                    self.env._("A commission rule cannot end before it starts.")
+                )
             if rule.commission_type == "percent" and not 0 <= rule.rate <= 100:
                 raise ValidationError(
                     self.env._("The commission rate must be between 0 and 100 percent.")

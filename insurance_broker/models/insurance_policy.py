@@ -222,10 +222,6 @@ class InsurancePolicy(models.Model):
             "unique(insurer_id, name)",
             "This insurer already has a policy with this number.",
         ),
-        ("premium_positive", "CHECK(premium >= 0)", "The premium cannot be negative."),
-        ("sum_insured_positive", "CHECK(sum_insured >= 0)", "The sum insured cannot be negative."),
-        ("term_positive", "CHECK(term_months > 0)", "The term must be at least one month."),
-        ("dates_order", "CHECK(date_end >= date_start)", "A policy cannot end before it starts."),
     ]
 
     # ------------------------------------------------------------

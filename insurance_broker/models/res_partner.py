@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -98,53 +98,51 @@ class ResPartner(models.Model):
     def _compute_insurance_summary(self):
         """Client card figures, over the client and its group companies.
 
-        One grouped query for the whole recordset, then each figure is added
-        up over the partners whose parent path starts with the client's.
+        One grouped query over the partners and all their descendants; each
+        partner's figures are then credited to every ancestor in ``self``.
         """
         company = self.env.company
         today = fields.Date.context_today(self)
-        partners = self.filtered("id")
-        paths = {}
-        stats = defaultdict(
+        totals = defaultdict(
             lambda: {"count": 0, "active": 0, "premium": 0.0, "next": False, "products": set()}
         )
-        if partners:
+        partner_ids = set(self._origin.ids)
+        if partner_ids:
             family = self.with_context(active_test=False).search(
-                [("id", "child_of", partners.ids)]
+                [("id", "child_of", list(partner_ids))]
             )
+            parent_of = {partner.id: partner.parent_id.id for partner in family}
             groups = self.env["insurance.policy"]._read_group(
                 [("partner_id", "in", family.ids)],
                 ["partner_id", "state", "currency_id", "product_id"],
                 ["__count", "premium:sum", "date_end:min"],
             )
-            for partner, state, currency, product, count, premium, date_end in groups:
-                stat = stats[partner.id]
-                stat["count"] += count
-                if state != "active":
-                    continue
-                stat["active"] += count
-                stat["premium"] += currency._convert(premium, company.currency_id, company, today)
-                stat["next"] = min(filter(None, [stat["next"], date_end]), default=False)
-                if product:
-                    stat["products"].add(product.id)
-            paths = {p.id: p.parent_path for p in family}
+            for holder, state, currency, product, count, premium, date_end in groups:
+                # Credit the holder and each of its ancestors being computed.
+                node = holder.id
+                while node:
+                    if node in partner_ids:
+                        total = totals[node]
+                        total["count"] += count
+                        if state == "active":
+                            total["active"] += count
+                            total["premium"] += currency._convert(
+                                premium, company.currency_id, company, today
+                            )
+                            total["next"] = min(
+                                filter(None, [total["next"], date_end]), default=False
+                            )
+                            if product:
+                                total["products"].add(product.id)
+                    node = parent_of.get(node)
         for partner in self:
+            total = totals[partner._origin.id] if partner._origin.id in partner_ids else totals[0]
             partner.insurance_currency_id = company.currency_id
-            members = (
-                [pid for pid, path in paths.items() if path.startswith(partner.parent_path)]
-                if partner.id in partners.ids
-                else []
-            )
-            totals = [stats[pid] for pid in members if pid in stats]
-            partner.policy_count = sum(t["count"] for t in totals)
-            partner.active_policy_count = sum(t["active"] for t in totals)
-            partner.active_premium_total = sum(t["premium"] for t in totals)
-            partner.next_renewal_date = min(
-                (t["next"] for t in totals if t["next"]), default=False
-            )
-            partner.held_product_ids = [
-                (6, 0, sorted(set().union(*(t["products"] for t in totals))))
-            ]
+            partner.policy_count = total["count"]
+            partner.active_policy_count = total["active"]
+            partner.active_premium_total = total["premium"]
+            partner.next_renewal_date = total["next"]
+            partner.held_product_ids = [Command.set(sorted(total["products"]))]
 
     def _compute_lacking_product_id(self):
         self.lacking_product_id = False
