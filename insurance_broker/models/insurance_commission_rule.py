@@ -70,7 +70,11 @@ class InsuranceCommissionRule(models.Model):
         types = dict(self._fields["business_type"]._description_selection(self.env))
         for rule in self:
             if rule.commission_type == "fixed":
-                amount = rule.currency_id.format(rule.fixed_amount) if rule.currency_id else ""
+                amount = (
+                    rule.currency_id.format(rule.fixed_amount)
+                    if rule.currency_id
+                    else ""
+                )
             else:
                 amount = f"{rule.rate:g} %"
             rule.display_name = " / ".join(
@@ -89,7 +93,13 @@ class InsuranceCommissionRule(models.Model):
     # ------------------------------------------------------------
 
     @api.constrains(
-        "insurer_id", "product_id", "business_type", "date_from", "date_to", "company_id", "active"
+        "insurer_id",
+        "product_id",
+        "business_type",
+        "date_from",
+        "date_to",
+        "company_id",
+        "active",
     )
     def _check_overlap(self):
         for rule in self.filtered("active"):
@@ -103,16 +113,26 @@ class InsuranceCommissionRule(models.Model):
             # Two ranges overlap when each starts before the other ends;
             # an empty bound is open.
             if rule.date_to:
-                domain += ["|", ("date_from", "=", False), ("date_from", "<=", rule.date_to)]
+                domain += [
+                    "|",
+                    ("date_from", "=", False),
+                    ("date_from", "<=", rule.date_to),
+                ]
             if rule.date_from:
-                domain += ["|", ("date_to", "=", False), ("date_to", ">=", rule.date_from)]
-            clash = self.sudo().search(domain, limit=1)  # sudo: the clash may be in a rule the user cannot read
+                domain += [
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", rule.date_from),
+                ]
+            clash = self.sudo().search(
+                domain, limit=1
+            )  # sudo: the clash may be in a rule the user cannot read
             if clash:
                 raise ValidationError(
                     self.env._(
-                        "The commission rule %(rule)s overlaps the existing rule %(clash)s: "
-                        "rules for the same insurer, product and business type must not "
-                        "have overlapping validity dates.",
+                        "The commission rule %(rule)s overlaps the existing rule "
+                        "%(clash)s: rules for the same insurer, product and business "
+                        "type must not have overlapping validity dates.",
                         rule=rule.display_name,
                         clash=clash.display_name,
                     )
@@ -130,7 +150,9 @@ class InsuranceCommissionRule(models.Model):
                     self.env._("The commission rate must be between 0 and 100 percent.")
                 )
             if rule.commission_type == "fixed" and rule.fixed_amount < 0:
-                raise ValidationError(self.env._("The fixed commission cannot be negative."))
+                raise ValidationError(
+                    self.env._("The fixed commission cannot be negative.")
+                )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -159,7 +181,9 @@ class InsuranceCommissionRule(models.Model):
                     ("product_id", "in", [False, product.id] if product else [False]),
                     ("business_type", "in", [rule_business_type, "any"]),
                 ],
-                ["|", ("date_from", "=", False), ("date_from", "<=", date)] if date else [],
+                ["|", ("date_from", "=", False), ("date_from", "<=", date)]
+                if date
+                else [],
                 ["|", ("date_to", "=", False), ("date_to", ">=", date)] if date else [],
             ]
         )

@@ -44,11 +44,13 @@ class InsurancePolicy(models.Model):
         check_company=True,
     )
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True, string="Client Entity"
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+        string="Client Entity",
     )
     insurer_id = fields.Many2one(
         "res.partner",
-        string="Insurer",
         index=True,
         tracking=True,
         check_company=True,
@@ -160,7 +162,6 @@ class InsurancePolicy(models.Model):
     )
     client_manager_id = fields.Many2one(
         "res.users",
-        string="Client Manager",
         compute="_compute_client_manager_id",
         store=True,
         precompute=True,
@@ -251,8 +252,8 @@ class InsurancePolicy(models.Model):
     def _compute_date_end(self):
         for policy in self:
             if policy.date_start and policy.term_months > 0:
-                policy.date_end = (
-                    policy.date_start + relativedelta(months=policy.term_months, days=-1)
+                policy.date_end = policy.date_start + relativedelta(
+                    months=policy.term_months, days=-1
                 )
             elif not policy.date_end:
                 policy.date_end = policy.date_start
@@ -267,7 +268,9 @@ class InsurancePolicy(models.Model):
                 or self.env.user
             )
 
-    @api.depends("insurer_id", "product_id", "business_type", "date_start", "company_id")
+    @api.depends(
+        "insurer_id", "product_id", "business_type", "date_start", "company_id"
+    )
     def _compute_commission_rule_id(self):
         Rule = self.env["insurance.commission.rule"]
         for policy in self:
@@ -283,7 +286,9 @@ class InsurancePolicy(models.Model):
     def _compute_commission_rate(self):
         for policy in self:
             rule = policy.commission_rule_id
-            policy.commission_rate = rule.rate if rule.commission_type == "percent" else 0.0
+            policy.commission_rate = (
+                rule.rate if rule.commission_type == "percent" else 0.0
+            )
 
     @api.depends("premium", "commission_rate", "commission_rule_id", "currency_id")
     def _compute_commission_amount(self):
@@ -324,18 +329,27 @@ class InsurancePolicy(models.Model):
     def _check_dates(self):
         for policy in self:
             if policy.term_months <= 0:
-                raise ValidationError(self.env._("The term must be at least one month."))
-            if policy.date_end and policy.date_start and policy.date_end < policy.date_start:
+                raise ValidationError(
+                    self.env._("The term must be at least one month.")
+                )
+            if (
+                policy.date_end
+                and policy.date_start
+                and policy.date_end < policy.date_start
+            ):
                 raise ValidationError(
                     self.env._(
-                        "The policy %(policy)s cannot end (%(end)s) before it starts (%(start)s).",
+                        "The policy %(policy)s cannot end (%(end)s) "
+                        "before it starts (%(start)s).",
                         policy=policy.display_name,
                         end=policy.date_end,
                         start=policy.date_start,
                     )
                 )
 
-    @api.constrains("commission_rate", "commission_amount", "commission_override_reason")
+    @api.constrains(
+        "commission_rate", "commission_amount", "commission_override_reason"
+    )
     def _check_commission_override(self):
         for policy in self:
             if not 0 <= policy.commission_rate <= 100:
@@ -344,7 +358,10 @@ class InsurancePolicy(models.Model):
                 )
             if policy.commission_amount < 0:
                 raise ValidationError(self.env._("The commission cannot be negative."))
-            if policy._is_commission_overridden() and not policy.commission_override_reason:
+            if (
+                policy._is_commission_overridden()
+                and not policy.commission_override_reason
+            ):
                 raise ValidationError(
                     self.env._(
                         "The commission of %(policy)s differs from the commission rule "
@@ -360,7 +377,9 @@ class InsurancePolicy(models.Model):
         rule = self.commission_rule_id
         if not rule:
             return False
-        expected = rule._compute_commission(self.premium, self.currency_id, self.date_start)
+        expected = rule._compute_commission(
+            self.premium, self.currency_id, self.date_start
+        )
         return self.currency_id.compare_amounts(expected, self.commission_amount) != 0
 
     # ------------------------------------------------------------
@@ -394,13 +413,26 @@ class InsurancePolicy(models.Model):
                 )
         if problems:
             raise UserError(
-                self.env._("These policies cannot be confirmed:\n%s", "\n".join(problems))
+                self.env._(
+                    "These policies cannot be confirmed:\n%s", "\n".join(problems)
+                )
             )
         self.write({"state": "active"})
         self._generate_installments()
         self._mark_clients()
-        predecessors = self.predecessor_id.filtered(lambda p: p.state in ("active", "expired"))
-        predecessors.write({"state": "renewed"})
+        for policy in self.filtered("predecessor_id"):
+            predecessor = policy.predecessor_id
+            if predecessor.successor_id and predecessor.successor_id != policy:
+                raise UserError(
+                    self.env._(
+                        "%(old)s is already renewed by %(new)s.",
+                        old=predecessor.display_name,
+                        new=predecessor.successor_id.display_name,
+                    )
+                )
+            predecessor.successor_id = policy
+            if predecessor.state in ("active", "expired"):
+                predecessor.state = "renewed"
         return True
 
     def action_open_cancel_wizard(self):
@@ -415,7 +447,9 @@ class InsurancePolicy(models.Model):
 
     def action_reset_to_draft(self):
         if any(policy.state != "cancelled" for policy in self):
-            raise UserError(self.env._("Only cancelled policies can be reset to draft."))
+            raise UserError(
+                self.env._("Only cancelled policies can be reset to draft.")
+            )
         self.write({"state": "draft", "cancel_reason": False, "cancel_date": False})
         return True
 
@@ -456,6 +490,7 @@ class InsurancePolicy(models.Model):
         """Cancel the policies from ``date``; instalments due after it go."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the cancellation."))
+        date = fields.Date.to_date(date)
         if not date:
             raise UserError(self.env._("Give the date the cancellation takes effect."))
         wrong = self.filtered(lambda p: p.state not in ("draft", "active"))
@@ -468,8 +503,13 @@ class InsurancePolicy(models.Model):
             )
         self.write({"state": "cancelled", "cancel_reason": reason, "cancel_date": date})
         self.installment_ids.filtered(lambda i: i.date_due > date).unlink()
-        # A cancelled renewal no longer blocks renewing its predecessor.
-        self.predecessor_id.filtered(lambda p: p.successor_id in self).successor_id = False
+        # A cancelled renewal no longer renews its predecessor: the predecessor
+        # is again in force (or expired) and can be renewed anew.
+        predecessors = self.predecessor_id.filtered(lambda p: p.successor_id in self)
+        predecessors.successor_id = False
+        today = fields.Date.context_today(self)
+        for predecessor in predecessors.filtered(lambda p: p.state == "renewed"):
+            predecessor.state = "active" if predecessor.date_end >= today else "expired"
         return True
 
     def _create_successors(self):
@@ -497,7 +537,9 @@ class InsurancePolicy(models.Model):
                     ", ".join(already.successor_id.mapped("display_name")),
                 )
             )
-        successors = self.create([policy._prepare_successor_values() for policy in self])
+        successors = self.create(
+            [policy._prepare_successor_values() for policy in self]
+        )
         for policy, successor in zip(self, successors, strict=True):
             policy.successor_id = successor
         return successors
@@ -548,12 +590,15 @@ class InsurancePolicy(models.Model):
         self.ensure_one()
         step = FREQUENCY_STEP_MONTHS[self.payment_frequency]
         count = max(1, math.ceil(self.term_months / step)) if step else 1
-        factor = 10 ** self.currency_id.decimal_places
+        factor = 10**self.currency_id.decimal_places
         total_units = round(self.premium * factor)
         unit = total_units // count
         amounts = [unit] * (count - 1) + [total_units - unit * (count - 1)]
         return [
-            (self.date_start + relativedelta(months=(step or 0) * index), amount / factor)
+            (
+                self.date_start + relativedelta(months=(step or 0) * index),
+                amount / factor,
+            )
             for index, amount in enumerate(amounts)
         ]
 
@@ -594,7 +639,9 @@ class InsurancePolicy(models.Model):
             done += len(batch)
             remaining = max(remaining - len(batch), 0)
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            if not modules.module.current_test:
+            # Commit each batch only when run by ir.cron: called from code or
+            # data files, the caller owns the transaction.
+            if self.env.context.get("cron_id") and not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
         _logger.info("Policy expiry: %s policies marked expired", done)
@@ -608,5 +655,7 @@ class InsurancePolicy(models.Model):
     def _unlink_except_not_draft(self):
         if any(policy.state not in ("draft", "cancelled") for policy in self):
             raise UserError(
-                self.env._("Only draft or cancelled policies can be deleted; cancel it first.")
+                self.env._(
+                    "Only draft or cancelled policies can be deleted; cancel it first."
+                )
             )

@@ -23,7 +23,9 @@ class InsurancePolicyInstallment(models.Model):
     partner_id = fields.Many2one(
         related="policy_id.partner_id", store=True, index=True, string="Client"
     )
-    insurer_id = fields.Many2one(related="policy_id.insurer_id", store=True, string="Insurer")
+    insurer_id = fields.Many2one(
+        related="policy_id.insurer_id", store=True, string="Insurer"
+    )
     client_manager_id = fields.Many2one(
         related="policy_id.client_manager_id", store=True, string="Client Manager"
     )

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -42,7 +43,6 @@ class ResPartner(models.Model):
     )
     client_manager_id = fields.Many2one(
         "res.users",
-        string="Client Manager",
         index=True,
         tracking=True,
         domain="[('share', '=', False)]",
@@ -104,7 +104,13 @@ class ResPartner(models.Model):
         company = self.env.company
         today = fields.Date.context_today(self)
         totals = defaultdict(
-            lambda: {"count": 0, "active": 0, "premium": 0.0, "next": False, "products": set()}
+            lambda: {
+                "count": 0,
+                "active": 0,
+                "premium": 0.0,
+                "next": False,
+                "products": set(),
+            }
         )
         partner_ids = set(self._origin.ids)
         if partner_ids:
@@ -136,7 +142,11 @@ class ResPartner(models.Model):
                                 total["products"].add(product.id)
                     node = parent_of.get(node)
         for partner in self:
-            total = totals[partner._origin.id] if partner._origin.id in partner_ids else totals[0]
+            total = (
+                totals[partner._origin.id]
+                if partner._origin.id in partner_ids
+                else totals[0]
+            )
             partner.insurance_currency_id = company.currency_id
             partner.policy_count = total["count"]
             partner.active_policy_count = total["active"]
@@ -151,20 +161,50 @@ class ResPartner(models.Model):
         """Clients holding no active policy of the given product(s)."""
         Product = self.env["insurance.product"]
         if operator in ("=", "in") and value:
-            products = Product.browse(value if isinstance(value, list | tuple) else [value])
+            products = Product.browse(
+                value if isinstance(value, list | tuple) else [value]
+            )
         elif operator in ("ilike", "like", "=ilike") and isinstance(value, str):
             products = Product.search([("name", operator, value)])
         else:
             raise UserError(
-                self.env._("The cross-sell finder takes a product: 'Lacks product is CASCO'.")
+                self.env._(
+                    "The cross-sell finder takes a product: 'Lacks product is CASCO'."
+                )
             )
+        # Holders: the partners with an active policy of the product, and
+        # every ancestor of theirs, since a group holds what its members hold.
+        # The query reads the tables directly: flush what it reads first.
+        self.env["insurance.policy"].flush_model(
+            ["state", "product_id", "partner_id", "company_id"]
+        )
+        self.flush_model(["parent_id"])
+        holders = SQL(
+            """(
+                WITH RECURSIVE holder(id) AS (
+                    SELECT partner_id
+                      FROM insurance_policy
+                     WHERE state = 'active'
+                       AND product_id IN %(products)s
+                       AND company_id IN %(companies)s
+                    UNION
+                    SELECT partner.parent_id
+                      FROM res_partner partner
+                      JOIN holder ON partner.id = holder.id
+                     WHERE partner.parent_id IS NOT NULL
+                )
+                SELECT id FROM holder
+            )""",
+            products=tuple(products.ids) or (None,),
+            companies=tuple(self.env.companies.ids),
+        )
         return [
             ("client_type", "!=", False),
-            (
-                "policy_ids",
-                "not any",
-                [("state", "=", "active"), ("product_id", "in", products.ids)],
-            ),
+            # Clients are companies and individuals, not a company's contacts.
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("id", "not in", holders),
         ]
 
     # ------------------------------------------------------------

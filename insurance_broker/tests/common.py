@@ -53,8 +53,18 @@ class InsuranceCommon(TransactionCase):
             "insurance.product"
         ].create(
             [
-                {"name": "MTPL", "code": "T-MTPL", "category": "mtpl", "default_term_months": 12},
-                {"name": "CASCO", "code": "T-CASCO", "category": "casco", "default_term_months": 12},
+                {
+                    "name": "MTPL",
+                    "code": "T-MTPL",
+                    "category": "mtpl",
+                    "default_term_months": 12,
+                },
+                {
+                    "name": "CASCO",
+                    "code": "T-CASCO",
+                    "category": "casco",
+                    "default_term_months": 12,
+                },
                 {
                     "name": "Home",
                     "code": "T-HOME",

@@ -10,18 +10,28 @@ class TestAccess(InsuranceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_client = cls.env["res.partner"].create(
-            {"name": "Other's Client", "client_type": "company", "client_manager_id": cls.user_own_2.id}
+            {
+                "name": "Other's Client",
+                "client_type": "company",
+                "client_manager_id": cls.user_own_2.id,
+            }
         )
         cls.own_policy = cls._create_policy(confirm=True)
-        cls.other_policy = cls._create_policy(confirm=True, partner_id=cls.other_client.id)
+        cls.other_policy = cls._create_policy(
+            confirm=True, partner_id=cls.other_client.id
+        )
         cls.foreign_policy = cls._create_policy(
-            confirm=True, company_id=cls.other_company.id, partner_id=cls.other_client.id
+            confirm=True,
+            company_id=cls.other_company.id,
+            partner_id=cls.other_client.id,
         )
         cls.foreign_policy.client_manager_id = cls.user_all
 
     def test_own_user_sees_only_own_clients(self):
         Policy = self.env["insurance.policy"].with_user(self.user_own)
-        visible = Policy.search([("id", "in", (self.own_policy | self.other_policy).ids)])
+        visible = Policy.search(
+            [("id", "in", (self.own_policy | self.other_policy).ids)]
+        )
         self.assertEqual(visible, self.own_policy)
         with self.assertRaises(AccessError):
             self.other_policy.with_user(self.user_own).read(["premium"])
@@ -30,7 +40,9 @@ class TestAccess(InsuranceCommon):
         self.assertFalse(Partner.search([("id", "=", self.other_client.id)]))
         # Insurers are not clients: everyone sees them.
         self.assertTrue(Partner.search([("id", "=", self.insurer_a.id)]))
-        installments = self.env["insurance.policy.installment"].with_user(self.user_own).search([])
+        installments = (
+            self.env["insurance.policy.installment"].with_user(self.user_own).search([])
+        )
         self.assertEqual(installments.policy_id, self.own_policy)
 
     def test_own_user_works_on_own_policies(self):
@@ -51,13 +63,23 @@ class TestAccess(InsuranceCommon):
 
     def test_all_user_sees_all_clients_of_its_companies(self):
         Policy = self.env["insurance.policy"].with_user(self.user_all)
-        visible = Policy.search([("id", "in", (self.own_policy | self.other_policy | self.foreign_policy).ids)])
+        visible = Policy.search(
+            [
+                (
+                    "id",
+                    "in",
+                    (self.own_policy | self.other_policy | self.foreign_policy).ids,
+                )
+            ]
+        )
         self.assertEqual(visible, self.own_policy | self.other_policy)
         with self.assertRaises(AccessError):
             self.foreign_policy.with_user(self.user_all).read(["premium"])
         self.other_policy.with_user(self.user_all).write({"sum_insured": 10000.0})
         with self.assertRaises(AccessError):
-            self.env["insurance.product"].with_user(self.user_all).create({"name": "Pets"})
+            self.env["insurance.product"].with_user(self.user_all).create(
+                {"name": "Pets"}
+            )
 
     def test_reader_reads_but_cannot_write(self):
         Policy = self.env["insurance.policy"].with_user(self.reader)
@@ -69,14 +91,22 @@ class TestAccess(InsuranceCommon):
             self.own_policy.with_user(self.reader).write({"premium": 1.0})
         with self.assertRaises(AccessError):
             Policy.create(self._policy_values(name="READER"))
-        self.assertTrue(self.own_policy.installment_ids.with_user(self.reader).read(["amount"]))
+        self.assertTrue(
+            self.own_policy.installment_ids.with_user(self.reader).read(["amount"])
+        )
 
     def test_manager_configures(self):
-        product = self.env["insurance.product"].with_user(self.manager).create(
-            {"name": "Pets", "category": "other"}
+        product = (
+            self.env["insurance.product"]
+            .with_user(self.manager)
+            .create({"name": "Pets", "category": "other"})
         )
-        rule = self.env["insurance.commission.rule"].with_user(self.manager).create(
-            {"insurer_id": self.insurer_b.id, "product_id": product.id, "rate": 20}
+        rule = (
+            self.env["insurance.commission.rule"]
+            .with_user(self.manager)
+            .create(
+                {"insurer_id": self.insurer_b.id, "product_id": product.id, "rate": 20}
+            )
         )
         self.assertEqual(rule.company_id, self.company)
         self.env["insurance.portfolio.handover"].with_user(self.manager).create(
@@ -89,7 +119,11 @@ class TestAccess(InsuranceCommon):
 
     def test_other_company_rules_hidden(self):
         foreign_rule = self.env["insurance.commission.rule"].create(
-            {"insurer_id": self.insurer_b.id, "rate": 3, "company_id": self.other_company.id}
+            {
+                "insurer_id": self.insurer_b.id,
+                "rate": 3,
+                "company_id": self.other_company.id,
+            }
         )
         Rule = self.env["insurance.commission.rule"].with_user(self.manager)
         self.assertFalse(Rule.search([("id", "=", foreign_rule.id)]))

@@ -24,7 +24,9 @@ class TestClientCard(InsuranceCommon):
                 "parent_id": cls.group.id,
             }
         )
-        cls.contact = Partner.create({"name": "Eva Fleet", "parent_id": cls.subsidiary.id})
+        cls.contact = Partner.create(
+            {"name": "Eva Fleet", "parent_id": cls.subsidiary.id}
+        )
         cls._create_policy(
             confirm=True,
             partner_id=cls.group.id,
@@ -49,7 +51,9 @@ class TestClientCard(InsuranceCommon):
         self.assertEqual(self.group.active_policy_count, 2)
         self.assertEqual(self.group.active_premium_total, 5800.0)
         self.assertEqual(self.group.next_renewal_date, date(2027, 4, 30))
-        self.assertEqual(self.group.held_product_ids, self.product_property | self.product_mtpl)
+        self.assertEqual(
+            self.group.held_product_ids, self.product_property | self.product_mtpl
+        )
         self.assertEqual(self.subsidiary.policy_count, 2)
         self.assertEqual(self.subsidiary.active_premium_total, 800.0)
         self.assertEqual(self.subsidiary.held_product_ids, self.product_mtpl)
@@ -63,18 +67,23 @@ class TestClientCard(InsuranceCommon):
 
     def test_cross_sell_finder(self):
         Partner = self.env["res.partner"]
-        without_mtpl = Partner.search([("lacking_product_id", "=", self.product_mtpl.id)])
-        self.assertIn(self.group, without_mtpl)
+        without_mtpl = Partner.search(
+            [("lacking_product_id", "=", self.product_mtpl.id)]
+        )
         self.assertIn(self.client, without_mtpl)
         self.assertNotIn(self.subsidiary, without_mtpl)
+        self.assertNotIn(self.group, without_mtpl, "the group holds what members hold")
         self.assertNotIn(self.insurer_a, without_mtpl, "insurers are not clients")
         # Typed in the search box: product by name. A draft CASCO is not held.
         without_casco = Partner.search([("lacking_product_id", "ilike", "CASC")])
         self.assertIn(self.subsidiary, without_casco)
+        self.assertIn(self.group, without_casco)
+        self.assertNotIn(self.contact, without_casco, "contacts are not clients")
         self._create_policy(confirm=True, partner_id=self.subsidiary.id)
-        self.assertNotIn(
-            self.subsidiary, Partner.search([("lacking_product_id", "ilike", "CASC")])
-        )
+        without_casco = Partner.search([("lacking_product_id", "ilike", "CASC")])
+        self.assertNotIn(self.subsidiary, without_casco)
+        self.assertNotIn(self.group, without_casco)
+        self.assertIn(self.client, without_casco)
 
     def test_summary_queries_do_not_grow_with_policies(self):
         partners = self.group | self.subsidiary | self.client

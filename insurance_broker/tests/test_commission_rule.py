@@ -16,12 +16,18 @@ class TestCommissionRule(InsuranceCommon):
     def test_most_specific_rule_wins(self):
         # Product-specific rule for the exact business type beats the catch-all.
         self.assertEqual(self._find(self.product_casco, "new"), self.rule_a_casco_new)
-        self.assertEqual(self._find(self.product_casco, "renewal"), self.rule_a_casco_renewal)
+        self.assertEqual(
+            self._find(self.product_casco, "renewal"), self.rule_a_casco_renewal
+        )
         # No product rule: the insurer-wide rule applies.
         self.assertEqual(self._find(self.product_mtpl, "new"), self.rule_a_all)
         # Cross-sales and up-sales are new business for the insurer.
-        self.assertEqual(self._find(self.product_casco, "cross_sale"), self.rule_a_casco_new)
-        self.assertEqual(self._find(self.product_casco, "up_sale"), self.rule_a_casco_new)
+        self.assertEqual(
+            self._find(self.product_casco, "cross_sale"), self.rule_a_casco_new
+        )
+        self.assertEqual(
+            self._find(self.product_casco, "up_sale"), self.rule_a_casco_new
+        )
 
     def test_product_beats_business_type(self):
         product_any = self.env["insurance.commission.rule"].create(
@@ -51,8 +57,12 @@ class TestCommissionRule(InsuranceCommon):
                 "date_from": date(2026, 7, 1),
             }
         )
-        self.assertEqual(self._find(self.product_casco, day=date(2026, 6, 30)), self.rule_a_casco_new)
-        self.assertEqual(self._find(self.product_casco, day=date(2026, 7, 1)), successor)
+        self.assertEqual(
+            self._find(self.product_casco, day=date(2026, 6, 30)), self.rule_a_casco_new
+        )
+        self.assertEqual(
+            self._find(self.product_casco, day=date(2026, 7, 1)), successor
+        )
         self.assertFalse(self._find(self.product_casco, insurer=self.insurer_b))
 
     def test_overlapping_rules_refused(self):

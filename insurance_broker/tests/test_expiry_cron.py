@@ -14,7 +14,9 @@ class TestExpiryCron(InsuranceCommon):
         super().setUpClass()
         cls.ended = cls.env["insurance.policy"]
         for index in range(5):
-            cls.ended |= cls._create_policy(confirm=True, date_start=f"2024-0{index + 1}-01")
+            cls.ended |= cls._create_policy(
+                confirm=True, date_start=f"2024-0{index + 1}-01"
+            )
         cls.running = cls._create_policy(confirm=True, date_start="2026-01-01")
         cls.draft_ended = cls._create_policy(date_start="2024-01-01")
         cls.cancelled_ended = cls._create_policy(confirm=True, date_start="2024-06-01")

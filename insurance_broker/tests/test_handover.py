@@ -10,17 +10,29 @@ class TestHandover(InsuranceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.client_2 = cls.env["res.partner"].create(
-            {"name": "Second Client", "client_type": "vip", "client_manager_id": cls.user_own.id}
+            {
+                "name": "Second Client",
+                "client_type": "vip",
+                "client_manager_id": cls.user_own.id,
+            }
         )
         cls.kept_client = cls.env["res.partner"].create(
-            {"name": "Kept Client", "client_type": "individual", "client_manager_id": cls.user_all.id}
+            {
+                "name": "Kept Client",
+                "client_type": "individual",
+                "client_manager_id": cls.user_all.id,
+            }
         )
-        cls.policy_1 = cls._create_policy(confirm=True, client_manager_id=cls.user_own.id)
+        cls.policy_1 = cls._create_policy(
+            confirm=True, client_manager_id=cls.user_own.id
+        )
         cls.policy_2 = cls._create_policy(
             confirm=True, partner_id=cls.client_2.id, client_manager_id=cls.user_own.id
         )
         cls.policy_kept = cls._create_policy(
-            confirm=True, partner_id=cls.kept_client.id, client_manager_id=cls.user_all.id
+            confirm=True,
+            partner_id=cls.kept_client.id,
+            client_manager_id=cls.user_all.id,
         )
 
     def _wizard(self, **values):
@@ -35,16 +47,24 @@ class TestHandover(InsuranceCommon):
         wizard = self._wizard()
         self.assertEqual(wizard.client_count, 2)
         action = wizard.action_handover()
-        self.assertEqual((self.client | self.client_2).client_manager_id, self.user_own_2)
-        self.assertEqual((self.policy_1 | self.policy_2).client_manager_id, self.user_own_2)
+        self.assertEqual(
+            (self.client | self.client_2).client_manager_id, self.user_own_2
+        )
+        self.assertEqual(
+            (self.policy_1 | self.policy_2).client_manager_id, self.user_own_2
+        )
         self.assertEqual(self.kept_client.client_manager_id, self.user_all)
         self.assertEqual(self.policy_kept.client_manager_id, self.user_all)
         self.assertIn("2 clients", action["params"]["message"])
         self.assertIn("2 policies", action["params"]["message"])
-        note = self.client.message_ids.filtered(lambda m: "Portfolio handover" in (m.body or ""))
+        note = self.client.message_ids.filtered(
+            lambda m: "Portfolio handover" in (m.body or "")
+        )
         self.assertTrue(note)
         self.assertTrue(
-            self.policy_1.message_ids.filtered(lambda m: "Portfolio handover" in (m.body or ""))
+            self.policy_1.message_ids.filtered(
+                lambda m: "Portfolio handover" in (m.body or "")
+            )
         )
 
     def test_hand_over_some_clients(self):
@@ -56,10 +76,16 @@ class TestHandover(InsuranceCommon):
 
     def test_new_manager_sees_the_portfolio(self):
         Policy = self.env["insurance.policy"]
-        self.assertFalse(Policy.with_user(self.user_own_2).search([("id", "=", self.policy_1.id)]))
+        self.assertFalse(
+            Policy.with_user(self.user_own_2).search([("id", "=", self.policy_1.id)])
+        )
         self._wizard().action_handover()
-        self.assertTrue(Policy.with_user(self.user_own_2).search([("id", "=", self.policy_1.id)]))
-        self.assertFalse(Policy.with_user(self.user_own).search([("id", "=", self.policy_1.id)]))
+        self.assertTrue(
+            Policy.with_user(self.user_own_2).search([("id", "=", self.policy_1.id)])
+        )
+        self.assertFalse(
+            Policy.with_user(self.user_own).search([("id", "=", self.policy_1.id)])
+        )
 
     def test_bad_handover_refused(self):
         with self.assertRaisesRegex(UserError, "two different"):

@@ -11,7 +11,12 @@ class TestInstallment(InsuranceCommon):
         cases = {
             "single": [date(2026, 1, 31)],
             "semi_annual": [date(2026, 1, 31), date(2026, 7, 31)],
-            "quarterly": [date(2026, 1, 31), date(2026, 4, 30), date(2026, 7, 31), date(2026, 10, 31)],
+            "quarterly": [
+                date(2026, 1, 31),
+                date(2026, 4, 30),
+                date(2026, 7, 31),
+                date(2026, 10, 31),
+            ],
         }
         for frequency, dates in cases.items():
             with self.subTest(frequency=frequency):
@@ -19,7 +24,10 @@ class TestInstallment(InsuranceCommon):
                     confirm=True, date_start="2026-01-31", payment_frequency=frequency
                 )
                 self.assertEqual(policy.installment_ids.mapped("date_due"), dates)
-                self.assertEqual(policy.installment_ids.mapped("sequence"), list(range(1, len(dates) + 1)))
+                self.assertEqual(
+                    policy.installment_ids.mapped("sequence"),
+                    list(range(1, len(dates) + 1)),
+                )
 
     def test_monthly_steps_whole_calendar_months(self):
         policy = self._create_policy(
@@ -28,7 +36,15 @@ class TestInstallment(InsuranceCommon):
         dates = policy.installment_ids.mapped("date_due")
         self.assertEqual(len(dates), 12)
         # 31 Jan + 1 month = 29 Feb in a leap year, and back to the 31st after.
-        self.assertEqual(dates[:4], [date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31), date(2028, 4, 30)])
+        self.assertEqual(
+            dates[:4],
+            [
+                date(2028, 1, 31),
+                date(2028, 2, 29),
+                date(2028, 3, 31),
+                date(2028, 4, 30),
+            ],
+        )
         self.assertEqual(dates[-1], date(2028, 12, 31))
         policy = self._create_policy(
             confirm=True, date_start="2027-01-31", payment_frequency="monthly"
@@ -55,14 +71,26 @@ class TestInstallment(InsuranceCommon):
     def test_short_term_and_odd_terms(self):
         # A 4-month policy paid quarterly has two instalments: months 1 and 4.
         policy = self._create_policy(
-            confirm=True, date_start="2026-01-01", term_months=4, payment_frequency="quarterly"
+            confirm=True,
+            date_start="2026-01-01",
+            term_months=4,
+            payment_frequency="quarterly",
         )
-        self.assertEqual(policy.installment_ids.mapped("date_due"), [date(2026, 1, 1), date(2026, 4, 1)])
+        self.assertEqual(
+            policy.installment_ids.mapped("date_due"),
+            [date(2026, 1, 1), date(2026, 4, 1)],
+        )
         self.assertEqual(policy.installment_ids.mapped("amount"), [600.0, 600.0])
         # Two-year policy paid semi-annually: four instalments.
-        policy = self._create_policy(confirm=True, term_months=24, payment_frequency="semi_annual")
+        policy = self._create_policy(
+            confirm=True, term_months=24, payment_frequency="semi_annual"
+        )
         self.assertEqual(len(policy.installment_ids), 4)
 
     def test_display_name_tells_n_of_m(self):
-        policy = self._create_policy(confirm=True, name="P-77", payment_frequency="quarterly")
-        self.assertEqual(policy.installment_ids[1].display_name, "P-77: instalment 2 of 4")
+        policy = self._create_policy(
+            confirm=True, name="P-77", payment_frequency="quarterly"
+        )
+        self.assertEqual(
+            policy.installment_ids[1].display_name, "P-77: instalment 2 of 4"
+        )

@@ -15,7 +15,11 @@ class TestPolicy(InsuranceCommon):
         cases = [
             ("2026-01-01", 12, date(2026, 12, 31)),
             ("2026-03-15", 6, date(2026, 9, 14)),
-            ("2024-02-29", 12, date(2025, 2, 27)),  # anniversary 28 Feb 2025, less a day
+            (
+                "2024-02-29",
+                12,
+                date(2025, 2, 27),
+            ),  # anniversary 28 Feb 2025, less a day
             ("2026-01-31", 1, date(2026, 2, 27)),
         ]
         for start, term, end in cases:
@@ -49,7 +53,9 @@ class TestPolicy(InsuranceCommon):
         with self.assertRaisesRegex(ValidationError, "reason"):
             policy.commission_rate = 20.0
         self.assertEqual(policy.commission_rate, 15.0)
-        policy.write({"commission_rate": 20.0, "commission_override_reason": "Volume bonus 2026"})
+        policy.write(
+            {"commission_rate": 20.0, "commission_override_reason": "Volume bonus 2026"}
+        )
         self.assertEqual(policy.commission_amount, 200.0)
         self._flush_tracking()
         tracked = policy.message_ids.tracking_value_ids.mapped("field_id.name")
@@ -76,8 +82,12 @@ class TestPolicy(InsuranceCommon):
         self.assertFalse(policy.installment_ids)
 
     def test_confirm_marks_partner_as_client(self):
-        company = self.env["res.partner"].create({"name": "Fresh Ltd", "is_company": True})
-        policy = self._create_policy(partner_id=company.id, client_manager_id=self.user_all.id)
+        company = self.env["res.partner"].create(
+            {"name": "Fresh Ltd", "is_company": True}
+        )
+        policy = self._create_policy(
+            partner_id=company.id, client_manager_id=self.user_all.id
+        )
         policy.action_confirm()
         self.assertEqual(company.client_type, "company")
         self.assertEqual(company.client_manager_id, self.user_all)
@@ -162,6 +172,35 @@ class TestPolicy(InsuranceCommon):
         self.assertFalse(policy.successor_id)
         self.assertTrue(policy._create_successors())
 
+    def test_cancelled_confirmed_renewal_restores_the_predecessor(self):
+        policy = self._create_policy(confirm=True, date_start=date.today())
+        successor = policy._create_successors()
+        successor.write({"name": "POL-NEXT"})
+        successor.action_confirm()
+        self.assertEqual(policy.state, "renewed")
+        successor._cancel("Insurer refused the renewal", successor.date_start)
+        self.assertEqual(policy.state, "active")
+        self.assertFalse(policy.successor_id)
+
+    def test_confirm_links_a_predecessor_set_by_hand(self):
+        policy = self._create_policy(confirm=True)
+        successor = self._create_policy(
+            predecessor_id=policy.id, business_type="renewal", date_start="2027-01-01"
+        )
+        successor.action_confirm()
+        self.assertEqual(policy.successor_id, successor)
+        self.assertEqual(policy.state, "renewed")
+        rival = self._create_policy(predecessor_id=policy.id, date_start="2027-01-01")
+        with self.assertRaisesRegex(UserError, "already renewed"):
+            rival.action_confirm()
+        self.assertEqual(rival.state, "draft")
+
+    def test_cancel_accepts_a_date_as_text(self):
+        policy = self._create_policy(confirm=True, payment_frequency="quarterly")
+        policy._cancel("Sold", "2026-05-01")
+        self.assertEqual(policy.cancel_date, date(2026, 5, 1))
+        self.assertEqual(len(policy.installment_ids), 2)
+
     def test_renew_refused_for_cancelled_and_draft(self):
         cancelled = self._create_policy(confirm=True)
         cancelled._cancel("Fraud", date(2026, 2, 1))
@@ -170,7 +209,11 @@ class TestPolicy(InsuranceCommon):
         draft = self._create_policy()
         with self.assertRaisesRegex(UserError, "Confirm the policy"):
             draft.action_renew()
-        self.assertFalse(self.env["insurance.policy"].search([("predecessor_id", "in", (cancelled | draft).ids)]))
+        self.assertFalse(
+            self.env["insurance.policy"].search(
+                [("predecessor_id", "in", (cancelled | draft).ids)]
+            )
+        )
 
     def test_reset_cancelled_to_draft_and_reconfirm(self):
         policy = self._create_policy(confirm=True, payment_frequency="quarterly")

@@ -17,7 +17,8 @@ class TestInsuranceUi(HttpCase):
         )
 
     def test_register_confirm_policy_tour(self):
-        """Create a client and a policy in the web client, confirm it, see its instalments."""
+        """In the web client: create a client and a policy, confirm it, see
+        its instalments."""
         self.start_tour("/odoo", "insurance_broker_policy_tour", login="admin")
         policy = self.env["insurance.policy"].search([("name", "=", "TOUR-0001")])
         self.assertEqual(policy.state, "active")

@@ -16,7 +16,10 @@ class InsurancePolicyCancel(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "insurance.policy" and "policy_ids" in fields_list:
+        if (
+            self.env.context.get("active_model") == "insurance.policy"
+            and "policy_ids" in fields_list
+        ):
             values["policy_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
         return values
 

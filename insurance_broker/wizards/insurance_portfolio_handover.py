@@ -24,18 +24,24 @@ class InsurancePortfolioHandover(models.TransientModel):
         domain="[('client_manager_id', '=', from_user_id)]",
         help="Leave empty to hand over every client of the employee.",
     )
-    client_count = fields.Integer(compute="_compute_client_count", string="Clients Concerned")
+    client_count = fields.Integer(
+        compute="_compute_client_count", string="Clients Concerned"
+    )
 
     @api.depends("from_user_id", "partner_ids")
     def _compute_client_count(self):
         for wizard in self:
-            wizard.client_count = len(wizard._get_clients()) if wizard.from_user_id else 0
+            wizard.client_count = (
+                len(wizard._get_clients()) if wizard.from_user_id else 0
+            )
 
     def _get_clients(self):
         self.ensure_one()
         if self.partner_ids:
             return self.partner_ids._origin
-        return self.env["res.partner"].search([("client_manager_id", "=", self.from_user_id.id)])
+        return self.env["res.partner"].search(
+            [("client_manager_id", "=", self.from_user_id.id)]
+        )
 
     def action_handover(self):
         self.ensure_one()
@@ -52,7 +58,9 @@ class InsurancePortfolioHandover(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Portfolio handed over to %s", self.to_user_id.name),
+                "title": self.env._(
+                    "Portfolio handed over to %s", self.to_user_id.name
+                ),
                 "message": summary,
                 "type": "success",
                 "sticky": False,

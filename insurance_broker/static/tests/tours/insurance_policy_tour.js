@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
     url: "/odoo",
@@ -29,7 +29,8 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
         },
         {
             content: "Create the client on the fly",
-            trigger: ".o_field_widget[name=partner_id] .o-autocomplete--dropdown-menu .o_m2o_dropdown_option_create a",
+            trigger:
+                ".o_field_widget[name=partner_id] .o-autocomplete--dropdown-menu .o_m2o_dropdown_option_create a",
             run: "click",
         },
         {
@@ -41,7 +42,8 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
             run: "edit Tour Insurer",
         },
         {
-            trigger: ".o_field_widget[name=insurer_id] .o-autocomplete--dropdown-item a:contains('Tour Insurer')",
+            trigger:
+                ".o_field_widget[name=insurer_id] .o-autocomplete--dropdown-item a:contains('Tour Insurer')",
             run: "click",
         },
         {
@@ -50,13 +52,14 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
             run: "edit Tour Travel",
         },
         {
-            trigger: ".o_field_widget[name=product_id] .o-autocomplete--dropdown-item a:contains('Tour Travel')",
+            trigger:
+                ".o_field_widget[name=product_id] .o-autocomplete--dropdown-item a:contains('Tour Travel')",
             run: "click",
         },
         {
             content: "Pay quarterly",
             trigger: ".o_field_widget[name=payment_frequency] select",
-            run: "select \"quarterly\"",
+            run: 'select "quarterly"',
         },
         {
             content: "Type the premium",
@@ -89,7 +92,8 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
             trigger: ".o_field_widget[name=installment_ids] .o_data_row:nth-child(4)",
         },
         {
-            trigger: ".o_field_widget[name=installment_ids] .o_data_row:contains('250.00')",
+            trigger:
+                ".o_field_widget[name=installment_ids] .o_data_row:contains('250.00')",
         },
     ],
 });
