@@ -1,5 +1,5 @@
 # Insurance broker suite for Odoo 18.0: see README.md
-.PHONY: run stop test lint update shell setup
+.PHONY: run stop test lint update shell setup pot
 
 run:    ## set up what is missing, start Odoo on the demo database
 	@scripts/odoo.sh run
@@ -13,5 +13,7 @@ update: ## upgrade the suite's addons in the demo database
 	@scripts/odoo.sh update
 shell:  ## Odoo shell on the demo database
 	@scripts/odoo.sh shell
+pot:    ## export each addon's i18n/<addon>.pot
+	@scripts/odoo.sh pot
 setup:  ## only set up (Odoo source, venv, tools, PostgreSQL)
 	@scripts/setup.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entry points behind the Makefile: run | stop | test | update | shell | lint
+# Entry points behind the Makefile: run | stop | test | update | shell | lint | pot
 set -euo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -127,6 +127,24 @@ cmd_test() {
     fi
 }
 
+# Export each addon's i18n/<addon>.pot from a fresh database where the suite
+# is installed without demo data.
+cmd_pot() {
+    setup_all
+    local conf db=insurance_pot addon
+    conf="$(write_config pot True "max_cron_threads = 0")"
+    if db_exists "$db"; then dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"; fi
+    odoo -c "$conf" -d "$db" -i "$(suite_addons)" --stop-after-init --log-level=warn \
+        || die "installing the suite failed"
+    for addon in $(suite_addons | tr , ' '); do
+        mkdir -p "$ROOT/$addon/i18n"
+        odoo -c "$conf" -d "$db" --i18n-export="$ROOT/$addon/i18n/$addon.pot" \
+            --modules="$addon" --stop-after-init --log-level=warn || die "export of $addon failed"
+        say "exported $addon/i18n/$addon.pot"
+    done
+    dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"
+}
+
 cmd_shell() {
     setup_all
     local conf
@@ -142,6 +160,6 @@ cmd_lint() {
 }
 
 case "${1:-}" in
-    run | stop | test | update | shell | lint) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
-    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint" ;;
+    run | stop | test | update | shell | lint | pot) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
+    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot" ;;
 esac
