@@ -63,7 +63,7 @@ cmd_run() {
     fi
     local i
     for i in $(seq 1 120); do
-        if curl -fsS -o /dev/null "http://localhost:$HTTP_PORT/web/login"; then
+        if curl -fs -o /dev/null "http://localhost:$HTTP_PORT/web/login"; then
             echo
             echo "  Odoo is running:  http://localhost:$HTTP_PORT"
             echo "  database $DEMO_DB, login: admin / password: admin"
