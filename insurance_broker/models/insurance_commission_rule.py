@@ -1,6 +1,8 @@
+from collections import defaultdict
+from datetime import date as date_type
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
 
 
 class InsuranceCommissionRule(models.Model):
@@ -169,36 +171,57 @@ class InsuranceCommissionRule(models.Model):
         :param date: the date the rule must be valid on (policy start)
         :param company: res.company, the current company by default
         """
-        if not insurer:
-            return self.browse()
-        company = company or self.env.company
-        rule_business_type = "renewal" if business_type == "renewal" else "new"
-        domain = expression.AND(
-            [
-                [
-                    ("insurer_id", "=", insurer.id),
-                    ("company_id", "=", company.id),
-                    ("product_id", "in", [False, product.id] if product else [False]),
-                    ("business_type", "in", [rule_business_type, "any"]),
-                ],
-                ["|", ("date_from", "=", False), ("date_from", "<=", date)]
-                if date
-                else [],
-                ["|", ("date_to", "=", False), ("date_to", ">=", date)] if date else [],
-            ]
-        )
-        candidates = self.search(domain)
-        if not candidates:
-            return candidates
+        key = (insurer, product, business_type, date, company or self.env.company)
+        return self._find_rules([key])[0]
 
-        def specificity(rule):
-            return (
+    @api.model
+    def _find_rules(self, keys):
+        """``find_rule`` for many (insurer, product, business type, date,
+        company) keys at once, with one query: a list of rules, in order."""
+        insurer_ids = {insurer.id for insurer, *__ in keys if insurer}
+        company_ids = {company.id for *__, company in keys}
+        candidates = defaultdict(list)
+        if insurer_ids:
+            rules = self.search(
+                [
+                    ("insurer_id", "in", list(insurer_ids)),
+                    ("company_id", "in", list(company_ids)),
+                ]
+            )
+            for rule in rules:
+                candidates[rule.insurer_id.id, rule.company_id.id].append(rule)
+        return [
+            self._best_rule(
+                candidates[insurer.id, company.id], product, business_type, date
+            )
+            if insurer
+            else self.browse()
+            for insurer, product, business_type, date, company in keys
+        ]
+
+    @api.model
+    def _best_rule(self, rules, product, business_type, date):
+        rule_business_type = "renewal" if business_type == "renewal" else "new"
+        valid = [
+            rule
+            for rule in rules
+            if rule.product_id in (product, self.env["insurance.product"])
+            and rule.business_type in (rule_business_type, "any")
+            and not (date and rule.date_from and rule.date_from > date)
+            and not (date and rule.date_to and rule.date_to < date)
+        ]
+        if not valid:
+            return self.browse()
+        # The most specific rule wins: a named product, then an exact business
+        # type, then the latest start.
+        return max(
+            valid,
+            key=lambda rule: (
                 bool(rule.product_id),
                 rule.business_type != "any",
-                rule.date_from or fields.Date.to_date("1900-01-01"),
-            )
-
-        return max(candidates, key=specificity)
+                rule.date_from or date_type.min,
+            ),
+        )
 
     def _compute_commission(self, premium, currency, date=None):
         """Commission in ``currency`` this rule gives on ``premium``."""

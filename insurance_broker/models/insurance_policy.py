@@ -272,15 +272,20 @@ class InsurancePolicy(models.Model):
         "insurer_id", "product_id", "business_type", "date_start", "company_id"
     )
     def _compute_commission_rule_id(self):
-        Rule = self.env["insurance.commission.rule"]
-        for policy in self:
-            policy.commission_rule_id = Rule.find_rule(
-                policy.insurer_id,
-                policy.product_id,
-                policy.business_type,
-                policy.date_start,
-                policy.company_id or self.env.company,
-            )
+        rules = self.env["insurance.commission.rule"]._find_rules(
+            [
+                (
+                    policy.insurer_id,
+                    policy.product_id,
+                    policy.business_type,
+                    policy.date_start,
+                    policy.company_id or self.env.company,
+                )
+                for policy in self
+            ]
+        )
+        for policy, rule in zip(self, rules, strict=True):
+            policy.commission_rule_id = rule
 
     @api.depends("commission_rule_id")
     def _compute_commission_rate(self):
@@ -569,16 +574,26 @@ class InsurancePolicy(models.Model):
         }
 
     def _mark_clients(self):
-        """A partner holding a policy is a client: give it a type and a manager."""
+        """A partner holding a policy is a client: give it a type and a manager.
+
+        Writes are grouped by value, so that confirming many policies costs a
+        few writes, not one per client."""
+        clients = self.partner_id.commercial_partner_id
+        untyped = clients.filtered(lambda client: not client.client_type)
+        untyped.filtered("is_company").client_type = "company"
+        untyped.filtered(
+            lambda client: not client.is_company
+        ).client_type = "individual"
+        manager_of = {}
         for policy in self:
             client = policy.partner_id.commercial_partner_id
-            values = {}
-            if not client.client_type:
-                values["client_type"] = "company" if client.is_company else "individual"
             if not client.client_manager_id and policy.client_manager_id:
-                values["client_manager_id"] = policy.client_manager_id.id
-            if values:
-                client.write(values)
+                manager_of.setdefault(client, policy.client_manager_id)
+        for manager in set(manager_of.values()):
+            clients = self.env["res.partner"].union(
+                *(client for client, user in manager_of.items() if user == manager)
+            )
+            clients.client_manager_id = manager
 
     def _installment_plan(self):
         """[(due date, amount)] from the payment frequency.
