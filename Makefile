@@ -1,5 +1,6 @@
 # Insurance broker suite for Odoo 18.0: see README.md
-.PHONY: run stop test lint update shell setup pot
+SIZE ?= small
+.PHONY: run stop test lint update shell setup pot book bench
 
 run:    ## set up what is missing, start Odoo on the demo database
 	@scripts/odoo.sh run
@@ -15,5 +16,9 @@ shell:  ## Odoo shell on the demo database
 	@scripts/odoo.sh shell
 pot:    ## export each addon's i18n/<addon>.pot
 	@scripts/odoo.sh pot
+book:   ## a database with a synthetic book: make book SIZE=tiny|small|medium|large|xlarge|N
+	@SIZE=$(SIZE) scripts/odoo.sh book
+bench:  ## benchmarks on the book of SIZE, results in .run/bench/
+	@SIZE=$(SIZE) scripts/odoo.sh bench
 setup:  ## only set up (Odoo source, venv, tools, PostgreSQL)
 	@scripts/setup.sh

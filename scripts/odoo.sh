@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entry points behind the Makefile: run | stop | test | update | shell | lint | pot
+# Entry points behind the Makefile: run stop test update shell lint pot book bench
 set -euo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -145,6 +145,38 @@ cmd_pot() {
     dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"
 }
 
+# A database with a synthetic book of business (bench/book.py): SIZE is
+# tiny, small, medium, large, xlarge (1,000,000 policies) or a number.
+book_db() { echo "insurance_book_${SIZE:-small}"; }
+
+cmd_book() {
+    setup_all
+    local conf db
+    db="$(book_db)"
+    conf="$(write_config book True "max_cron_threads = 0")"
+    if db_exists "$db"; then dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"; fi
+    say "installing $(suite_addons) without demo data in $db"
+    odoo -c "$conf" -d "$db" -i "$(suite_addons)" --stop-after-init --log-level=warn \
+        || die "installing the suite in $db failed"
+    "$VENV/bin/python" "$ROOT/bench/run.py" -c "$conf" -d "$db" book --size "${SIZE:-small}" \
+        || die "generating the book failed"
+}
+
+# Benchmarks on the book of SIZE (generated first if missing); BENCH_SMOKE=1
+# fails only on errors and growing query counts (the run make test does).
+cmd_bench() {
+    setup_all
+    local conf db out
+    db="$(book_db)"
+    db_exists "$db" && psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -Atqc \
+        "select 1 from res_partner where name like 'Fleet Operator %' limit 1" | grep -q 1 \
+        || cmd_book
+    conf="$(write_config book True "max_cron_threads = 0")"
+    out="${BENCH_OUT:-$RUN_DIR/bench/bench-${SIZE:-small}.json}"
+    "$VENV/bin/python" "$ROOT/bench/run.py" -c "$conf" -d "$db" bench --size "${SIZE:-small}" \
+        --out "$out" ${BENCH_SMOKE:+--smoke}
+}
+
 cmd_shell() {
     setup_all
     local conf
@@ -160,6 +192,6 @@ cmd_lint() {
 }
 
 case "${1:-}" in
-    run | stop | test | update | shell | lint | pot) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
-    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot" ;;
+    run | stop | test | update | shell | lint | pot | book | bench) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
+    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot|book|bench" ;;
 esac

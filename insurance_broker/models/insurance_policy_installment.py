@@ -19,18 +19,29 @@ class InsurancePolicyInstallment(models.Model):
     sequence = fields.Integer(required=True, default=1)
     date_due = fields.Date(string="Due Date", required=True, index=True)
     amount = fields.Monetary(required=True, aggregator="sum")
-    currency_id = fields.Many2one(related="policy_id.currency_id", store=True)
+    currency_id = fields.Many2one(
+        related="policy_id.currency_id", store=True, precompute=True
+    )
     partner_id = fields.Many2one(
-        related="policy_id.partner_id", store=True, index=True, string="Client"
+        related="policy_id.partner_id",
+        store=True,
+        precompute=True,
+        index=True,
+        string="Client",
     )
     insurer_id = fields.Many2one(
-        related="policy_id.insurer_id", store=True, string="Insurer"
+        related="policy_id.insurer_id", store=True, precompute=True, string="Insurer"
     )
     client_manager_id = fields.Many2one(
-        related="policy_id.client_manager_id", store=True, string="Client Manager"
+        related="policy_id.client_manager_id",
+        store=True,
+        precompute=True,
+        string="Client Manager",
     )
     policy_state = fields.Selection(related="policy_id.state", string="Policy Status")
-    company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="policy_id.company_id", store=True, precompute=True, index=True
+    )
     installment_count = fields.Integer(
         compute="_compute_installment_count", string="Instalments of the Policy"
     )

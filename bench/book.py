@@ -1,0 +1,556 @@
+"""A synthetic book of business, for benchmarks and for trying the suite at scale.
+
+Insurers, products, commission rules and client managers are created through
+the ORM (a few hundred records). Clients, policies and instalments, the bulk,
+are written with PostgreSQL ``COPY``; the values Odoo computes on them (complete
+names, commercial partners, end dates, commissions, related fields, instalment
+plans) are computed here with the addons' own rules, then a random sample is
+recomputed through the ORM and compared, and re-validated against the models'
+constraints (``check_sample``).
+
+Policies come in renewal chains: each client's contract is renewed year after
+year (renewed policies link predecessor and successor), the last one is active,
+expired, cancelled or a draft renewal; policies that ended in the last
+``backlog_days`` days are still active, as if the expiry cron had not run since.
+The generation is reproducible: the same seed gives the same book.
+"""
+
+import io
+import random
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.tools import float_round
+
+from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
+
+SIZES = {"tiny": 500, "small": 2_000, "medium": 50_000, "large": 200_000, "xlarge": 1_000_000}
+
+PRODUCTS = [
+    # name, code, category, term, weight, premium range
+    ("Motor Third-Party Liability", "MTPL", "mtpl", 12, 30, (150, 900)),
+    ("Motor Own Damage (CASCO)", "CASCO", "casco", 12, 20, (400, 4000)),
+    ("Home and Property", "HOME", "property", 12, 18, (120, 2500)),
+    ("Annual Travel", "TRAVEL", "travel", 12, 8, (40, 300)),
+    ("Life", "LIFE", "life", 12, 6, (300, 3000)),
+    ("Health", "HEALTH", "health", 12, 8, (400, 5000)),
+    ("General Liability", "LIAB", "liability", 12, 6, (500, 8000)),
+    ("Cargo", "CARGO", "other", 12, 4, (800, 12000)),
+]
+FREQUENCIES = [("single", 50), ("semi_annual", 15), ("quarterly", 20), ("monthly", 15)]
+FIRST_NAMES = "Jonas Ana Marco Laura Pieter Sophie Tomas Eva Lukas Marta Ole Ines".split()
+LAST_NAMES = "Weber Ferreira Bianchi Petrauskas Lambert Novak Berg Costa Meyer Dubois".split()
+COMPANY_WORDS = "Nordic Baltic Alpine Atlas Delta Vega Orion Terra Polar Metro".split()
+COMPANY_KINDS = "Logistics Bakery Builders Foods Motors Textiles Pharma Studio".split()
+PLATE_LETTERS = "ABCEHKMOPTXY"
+
+
+def _weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _copy(cr, table, columns, rows):
+    """COPY rows (tuples) into table, streamed in chunks."""
+    chunk = io.StringIO()
+
+    def flush():
+        chunk.seek(0)
+        cr.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", chunk
+        )
+        chunk.seek(0)
+        chunk.truncate()
+
+    count = 0
+    for row in rows:
+        chunk.write("\t".join(_text(value) for value in row))
+        chunk.write("\n")
+        count += 1
+        if count % 50_000 == 0:
+            flush()
+    flush()
+    return count
+
+
+def _text(value):
+    if value is None or value is False:
+        return "\\N"
+    if value is True:
+        return "t"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+    return str(value)
+
+
+def _reserve_ids(cr, table, count):
+    cr.execute(
+        f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count]
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+class BookGenerator:
+    def __init__(self, env, seed=42, backlog_days=30):
+        self.env = env
+        self.cr = env.cr
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.backlog_days = backlog_days
+        self.today = fields.Date.context_today(env["res.users"])
+        self.now = fields.Datetime.to_string(datetime.now())
+        self.company = env.company
+        self.currency = self.company.currency_id
+        self.uid = env.uid
+
+    # ------------------------------------------------------------------
+    # Reference data through the ORM
+    # ------------------------------------------------------------------
+
+    def ensure_reference_data(self):
+        """Managers, insurers, products and rules: created once per database."""
+        env = self.env
+        Product = env["insurance.product"]
+        self.products = Product.search([("code", "in", [p[1] for p in PRODUCTS])])
+        if not self.products:
+            self.products = Product.create(
+                [
+                    {
+                        "name": name,
+                        "code": code,
+                        "category": category,
+                        "default_term_months": term,
+                    }
+                    for name, code, category, term, __, __ in PRODUCTS
+                ]
+            )
+        self.product_meta = {
+            product: next(p for p in PRODUCTS if p[1] == product.code)
+            for product in self.products
+        }
+        Partner = env["res.partner"]
+        self.insurers = Partner.search([("is_insurer", "=", True), ("ref", "=like", "BOOK-%")])
+        if not self.insurers:
+            self.insurers = Partner.create(
+                [
+                    {
+                        "name": f"{word} Insurance Group",
+                        "ref": f"BOOK-{index:02d}",
+                        "is_company": True,
+                        "is_insurer": True,
+                        "insurer_product_ids": [Command.set(self.products.ids)],
+                    }
+                    for index, word in enumerate(COMPANY_WORDS)
+                ]
+            )
+            rng = random.Random(self.seed)
+            env["insurance.commission.rule"].create(
+                [
+                    {
+                        "insurer_id": insurer.id,
+                        "product_id": product.id,
+                        "business_type": business_type,
+                        "rate": round(rng.uniform(5, 25), 1),
+                    }
+                    for insurer in self.insurers
+                    for product in self.products
+                    for business_type in ("new", "renewal")
+                ]
+            )
+        Users = env["res.users"].with_context(no_reset_password=True)
+        self.managers = Users.search([("login", "=like", "book_manager_%")])
+        if not self.managers:
+            group = env.ref("insurance_broker.group_insurance_user_own")
+            self.managers = Users.create(
+                [
+                    {
+                        "name": f"{FIRST_NAMES[i % 12]} {LAST_NAMES[i % 10]} (manager {i})",
+                        "login": f"book_manager_{i:02d}",
+                        "groups_id": [Command.link(group.id)],
+                    }
+                    for i in range(20)
+                ]
+            )
+        # Commission rule by (insurer, product, business type), as _find_rules
+        # resolves it for these rules (no dates, one per key).
+        rules = env["insurance.commission.rule"].search(
+            [("insurer_id", "in", self.insurers.ids), ("company_id", "=", self.company.id)]
+        )
+        self.rule_of = {
+            (rule.insurer_id.id, rule.product_id.id, rule.business_type): rule
+            for rule in rules
+        }
+
+    # ------------------------------------------------------------------
+    # Clients
+    # ------------------------------------------------------------------
+
+    def _client_rows(self, count):
+        """Rows of res.partner; about 1 in 40 companies heads a group with
+        two subsidiaries. Returns (rows, [(id, manager id, is company)])."""
+        rng = self.rng
+        ids = _reserve_ids(self.cr, "res_partner", count)
+        rows, clients = [], []
+        index = 0
+        while index < count:
+            manager = rng.choice(self.managers).id
+            if rng.random() < 0.7:
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {ids[index]}"
+                client_type = _weighted(
+                    rng, [("individual", 93), ("vip", 4), ("foreign", 3)]
+                )
+                rows.append(self._partner_row(ids[index], name, False, None, client_type, manager))
+                clients.append((ids[index], manager, False))
+                index += 1
+                continue
+            name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {ids[index]}"
+            parent_id = ids[index]
+            rows.append(self._partner_row(parent_id, name, True, None, "company", manager))
+            clients.append((parent_id, manager, True))
+            index += 1
+            if rng.random() < 0.025:
+                for __ in range(2):
+                    if index >= count:
+                        break
+                    sub = f"{name} {rng.choice(COMPANY_KINDS)} {ids[index]}"
+                    rows.append(
+                        self._partner_row(ids[index], sub, True, parent_id, "company", manager)
+                    )
+                    clients.append((ids[index], manager, True))
+                    index += 1
+        return rows, clients
+
+    def _partner_row(self, partner_id, name, is_company, parent_id, client_type, manager):
+        return (
+            partner_id,
+            name,
+            name,  # complete_name: a company's name, even in a group
+            partner_id,  # commercial_partner_id: companies and individuals are their own
+            name if is_company else None,  # commercial_company_name
+            parent_id,
+            is_company,
+            "contact",
+            True,
+            "en_US",
+            True,  # partner_share: not a user
+            client_type,
+            manager,
+            self.uid,
+            self.now,
+            self.uid,
+            self.now,
+        )
+
+    PARTNER_COLUMNS = (
+        "id",
+        "name",
+        "complete_name",
+        "commercial_partner_id",
+        "commercial_company_name",
+        "parent_id",
+        "is_company",
+        "type",
+        "active",
+        "lang",
+        "partner_share",
+        "client_type",
+        "client_manager_id",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    )
+
+    # ------------------------------------------------------------------
+    # Policies and instalments
+    # ------------------------------------------------------------------
+
+    POLICY_COLUMNS = (
+        "id",
+        "name",
+        "partner_id",
+        "commercial_partner_id",
+        "insurer_id",
+        "product_id",
+        "product_category",
+        "vehicle_plate",
+        "object_description",
+        "currency_id",
+        "sum_insured",
+        "premium",
+        "date_start",
+        "term_months",
+        "date_end",
+        "payment_frequency",
+        "state",
+        "business_type",
+        "predecessor_id",
+        "successor_id",
+        "client_manager_id",
+        "company_id",
+        "commission_rule_id",
+        "commission_rate",
+        "commission_amount",
+        "cancel_reason",
+        "cancel_date",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    )
+    INSTALLMENT_COLUMNS = (
+        "policy_id",
+        "sequence",
+        "date_due",
+        "amount",
+        "currency_id",
+        "partner_id",
+        "insurer_id",
+        "client_manager_id",
+        "company_id",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    )
+
+    def _chains(self, clients, count):
+        """Chains of yearly renewals until ``count`` policies are planned:
+        [(client, insurer, product, [start dates])]."""
+        rng = self.rng
+        products = list(self.product_meta.items())
+        planned = 0
+        horizon = self.today + timedelta(days=60)
+        while planned < count:
+            client = rng.choice(clients)
+            product, meta = rng.choices(products, [m[4] for __, m in products])[0]
+            first = self.today - timedelta(days=rng.randint(0, 3 * 365))
+            starts = []
+            start = first
+            while start <= horizon and planned + len(starts) < count:
+                starts.append(start)
+                start = start + relativedelta(months=meta[3])
+                if rng.random() < 0.15:  # the client did not renew
+                    break
+            planned += len(starts)
+            yield client, rng.choice(self.insurers), product, meta, starts
+
+    def _policy_plan(self, clients, count):
+        rng = self.rng
+        ids = _reserve_ids(self.cr, "insurance_policy", count)
+        next_id = iter(ids)
+        decimals = self.currency.decimal_places
+        for (client_id, manager, __), insurer, product, meta, starts in self._chains(
+            clients, count
+        ):
+            policy_ids = [next(next_id) for __ in starts]
+            low, high = meta[5]
+            premium = round(rng.uniform(low, high), 2)
+            frequency = _weighted(rng, FREQUENCIES)
+            plate = None
+            if meta[2] in ("mtpl", "casco"):
+                plate = (
+                    "".join(rng.choice(PLATE_LETTERS) for __ in range(3))
+                    + f" {rng.randint(0, 999):03d}"
+                )
+            for position, (policy_id, start) in enumerate(zip(policy_ids, starts, strict=True)):
+                term = meta[3]
+                end = start + relativedelta(months=term, days=-1)
+                last = position == len(starts) - 1
+                cancel_date = cancel_reason = None
+                if not last:
+                    state = "renewed"
+                elif start > self.today:
+                    state = "draft" if rng.random() < 0.5 else "active"
+                elif end >= self.today - timedelta(days=self.backlog_days):
+                    state = "active"
+                    if rng.random() < 0.03:
+                        state = "cancelled"
+                        cancel_date = start + timedelta(days=rng.randint(1, 200))
+                        cancel_date = min(cancel_date, end)
+                        cancel_reason = "Vehicle sold" if plate else "Client request"
+                else:
+                    state = "expired"
+                if position == 0:
+                    business_type = _weighted(
+                        rng, [("new", 90), ("cross_sale", 6), ("up_sale", 4)]
+                    )
+                else:
+                    business_type = "renewal"
+                rule_type = "renewal" if business_type == "renewal" else "new"
+                rule = self.rule_of.get((insurer.id, product.id, rule_type))
+                rate = rule.rate if rule else 0.0
+                yield {
+                    "id": policy_id,
+                    "client": client_id,
+                    "manager": manager,
+                    "insurer": insurer.id,
+                    "insurer_ref": insurer.ref,
+                    "product": product.id,
+                    "category": meta[2],
+                    "plate": plate,
+                    "premium": premium,
+                    "sum_insured": round(premium * rng.randint(20, 200), -2),
+                    "start": start,
+                    "term": term,
+                    "end": end,
+                    "frequency": frequency,
+                    "state": state,
+                    "business_type": business_type,
+                    "predecessor": policy_ids[position - 1] if position else None,
+                    "successor": None if last else policy_ids[position + 1],
+                    "rule": rule.id if rule else None,
+                    "rate": rate,
+                    "commission": float_round(
+                        premium * rate / 100.0, precision_rounding=self.currency.rounding
+                    ),
+                    "cancel_date": cancel_date,
+                    "cancel_reason": cancel_reason,
+                }
+
+    def generate(self, policies):
+        """Add ``policies`` policies (and about half as many clients)."""
+        self.ensure_reference_data()
+        cr = self.cr
+        client_rows, clients = self._client_rows(max(10, policies // 2))
+        stats = {"clients": _copy(cr, "res_partner", self.PARTNER_COLUMNS, client_rows)}
+        plan = list(self._policy_plan(clients, policies))
+        stats["policies"] = _copy(
+            cr, "insurance_policy", self.POLICY_COLUMNS, (self._policy_row(p) for p in plan)
+        )
+        stats["installments"] = _copy(
+            cr,
+            "insurance_policy_installment",
+            self.INSTALLMENT_COLUMNS,
+            (row for p in plan for row in self._installment_rows(p)),
+        )
+        for table in ("res_partner", "insurance_policy", "insurance_policy_installment"):
+            cr.execute(f"ANALYZE {table}")
+        self.env.invalidate_all()
+        return stats
+
+    def add_fleet_client(self, policies=500):
+        """One company holding ``policies`` motor policies: the client card's
+        worst case."""
+        self.ensure_reference_data()
+        rows, clients = self._client_rows(1)
+        fleet_id, manager, __ = clients[0]
+        row = list(rows[0])
+        row[1] = row[2] = row[4] = f"Fleet Operator {fleet_id}"
+        row[6], row[11] = True, "company"
+        _copy(self.cr, "res_partner", self.PARTNER_COLUMNS, [tuple(row)])
+        clients = [(fleet_id, manager, True)]
+        plan = [p for p in self._policy_plan(clients, policies)]
+        _copy(self.cr, "insurance_policy", self.POLICY_COLUMNS, (self._policy_row(p) for p in plan))
+        _copy(
+            self.cr,
+            "insurance_policy_installment",
+            self.INSTALLMENT_COLUMNS,
+            (row for p in plan for row in self._installment_rows(p)),
+        )
+        self.env.invalidate_all()
+        return self.env["res.partner"].browse(fleet_id)
+
+    def _policy_row(self, p):
+        return (
+            p["id"],
+            f"{p['insurer_ref']}-{p['id']:09d}",
+            p["client"],
+            p["client"],
+            p["insurer"],
+            p["product"],
+            p["category"],
+            p["plate"],
+            f"Vehicle {p['plate']}" if p["plate"] else None,
+            self.currency.id,
+            p["sum_insured"],
+            p["premium"],
+            p["start"],
+            p["term"],
+            p["end"],
+            p["frequency"],
+            p["state"],
+            p["business_type"],
+            p["predecessor"],
+            p["successor"],
+            p["manager"],
+            self.company.id,
+            p["rule"],
+            p["rate"],
+            p["commission"],
+            p["cancel_reason"],
+            p["cancel_date"],
+            self.uid,
+            self.now,
+            self.uid,
+            self.now,
+        )
+
+    def _installment_rows(self, p):
+        if p["state"] == "draft":
+            return
+        plan = installment_plan(
+            p["start"], p["term"], p["frequency"], p["premium"], self.currency.decimal_places
+        )
+        for sequence, (date_due, amount) in enumerate(plan, start=1):
+            if p["cancel_date"] and date_due > p["cancel_date"]:
+                break
+            yield (
+                p["id"],
+                sequence,
+                date_due,
+                amount,
+                self.currency.id,
+                p["client"],
+                p["insurer"],
+                p["manager"],
+                self.company.id,
+                self.uid,
+                self.now,
+                self.uid,
+                self.now,
+            )
+
+
+def check_sample(env, size=200, seed=7):
+    """Recompute a random sample through the ORM and compare with what was
+    written in bulk; re-run the models' constraints on it. Returns a list of
+    differences (empty when the book is consistent)."""
+    rng = random.Random(seed)
+    problems = []
+    for model_name in ("insurance.policy", "insurance.policy.installment", "res.partner"):
+        Model = env[model_name]
+        domain = [("client_type", "!=", False)] if model_name == "res.partner" else []
+        env.cr.execute(
+            f"SELECT id FROM {Model._table} ORDER BY id DESC LIMIT %s", [size * 20]
+        )
+        ids = [row[0] for row in env.cr.fetchall()]
+        records = Model.browse(rng.sample(ids, min(size, len(ids)))).filtered_domain(domain)
+        stored = [
+            name
+            for name, field in Model._fields.items()
+            if field.store and (field.compute or field.related)
+            and name not in ("display_name", "phone_sanitized", "email_normalized")
+            and field.type not in ("one2many", "many2many", "binary")
+        ]
+        before = records.read(stored)
+        env.invalidate_all()
+        for name in stored:
+            env.add_to_compute(Model._fields[name], records)
+        env.flush_all()
+        env.invalidate_all()
+        after = records.read(stored)
+        for old, new in zip(before, after, strict=True):
+            for name in stored:
+                if old[name] != new[name]:
+                    problems.append(
+                        f"{model_name}({old['id']}).{name}: bulk {old[name]!r} != ORM {new[name]!r}"
+                    )
+        try:
+            records._validate_fields(list(Model._fields))
+        except Exception as error:  # noqa: BLE001 - reported, not raised
+            problems.append(f"{model_name}: constraint refused the sample: {error}")
+    return problems
+
