@@ -17,6 +17,7 @@ The generation is reproducible: the same seed gives the same book.
 
 import io
 import random
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -26,7 +27,13 @@ from odoo.tools import float_round
 
 from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
 
-SIZES = {"tiny": 500, "small": 2_000, "medium": 50_000, "large": 200_000, "xlarge": 1_000_000}
+SIZES = {
+    "tiny": 500,
+    "small": 2_000,
+    "medium": 50_000,
+    "large": 200_000,
+    "xlarge": 1_000_000,
+}
 
 PRODUCTS = [
     # name, code, category, term, weight, premium range
@@ -40,8 +47,12 @@ PRODUCTS = [
     ("Cargo", "CARGO", "other", 12, 4, (800, 12000)),
 ]
 FREQUENCIES = [("single", 50), ("semi_annual", 15), ("quarterly", 20), ("monthly", 15)]
-FIRST_NAMES = "Jonas Ana Marco Laura Pieter Sophie Tomas Eva Lukas Marta Ole Ines".split()
-LAST_NAMES = "Weber Ferreira Bianchi Petrauskas Lambert Novak Berg Costa Meyer Dubois".split()
+FIRST_NAMES = (
+    "Jonas Ana Marco Laura Pieter Sophie Tomas Eva Lukas Marta Ole Ines".split()
+)
+LAST_NAMES = (
+    "Weber Ferreira Bianchi Petrauskas Lambert Novak Berg Costa Meyer Dubois".split()
+)
 COMPANY_WORDS = "Nordic Baltic Alpine Atlas Delta Vega Orion Terra Polar Metro".split()
 COMPANY_KINDS = "Logistics Bakery Builders Foods Motors Textiles Pharma Studio".split()
 PLATE_LETTERS = "ABCEHKMOPTXY"
@@ -66,7 +77,7 @@ def _copy(cr, table, columns, rows):
 
     count = 0
     for row in rows:
-        chunk.write("\t".join(_text(value) for value in row))
+        chunk.write("\t".join(map(_text, row)))
         chunk.write("\n")
         count += 1
         if count % 50_000 == 0:
@@ -80,15 +91,58 @@ def _text(value):
         return "\\N"
     if value is True:
         return "t"
-    if isinstance(value, str):
+    if value.__class__ is str:
         return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
     return str(value)
 
 
-def _reserve_ids(cr, table, count):
+@contextmanager
+def _bulk_load(cr, tables):
+    """Load without per-row foreign-key triggers when the database role may
+    (a superuser: ``session_replication_role``), then check every foreign key
+    of the loaded tables set-wise, one join per key: the same guarantee for a
+    fraction of the cost. Without the privilege, the triggers stay on."""
+    cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    fast = cr.fetchone()[0]
+    if fast:
+        cr.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        if fast:
+            cr.execute("SET LOCAL session_replication_role = DEFAULT")
+    if fast:
+        _check_foreign_keys(cr, tables)
+
+
+def _check_foreign_keys(cr, tables):
     cr.execute(
-        f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count]
+        """SELECT con.conrelid::regclass::text, att.attname,
+                  con.confrelid::regclass::text, fatt.attname
+             FROM pg_constraint con
+             JOIN pg_attribute att
+               ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+             JOIN pg_attribute fatt
+               ON fatt.attrelid = con.confrelid AND fatt.attnum = con.confkey[1]
+            WHERE con.contype = 'f' AND con.conrelid::regclass::text = ANY(%s)""",
+        [list(tables)],
     )
+    for table, column, target, target_column in cr.fetchall():
+        cr.execute(
+            f"""SELECT count(*) FROM {table} child
+                 WHERE child.{column} IS NOT NULL AND NOT EXISTS (
+                       SELECT 1 FROM {target} parent
+                        WHERE parent.{target_column} = child.{column})"""
+        )
+        dangling = cr.fetchone()[0]
+        if dangling:
+            raise ValueError(
+                f"{dangling} rows of {table}.{column} point to no {target}"
+            )
+
+
+def _reserve_ids(cr, table, count):
+    cr.execute(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count])
     return [row[0] for row in cr.fetchall()]
 
 
@@ -131,7 +185,9 @@ class BookGenerator:
             for product in self.products
         }
         Partner = env["res.partner"]
-        self.insurers = Partner.search([("is_insurer", "=", True), ("ref", "=like", "BOOK-%")])
+        self.insurers = Partner.search(
+            [("is_insurer", "=", True), ("ref", "=like", "BOOK-%")]
+        )
         if not self.insurers:
             self.insurers = Partner.create(
                 [
@@ -166,7 +222,7 @@ class BookGenerator:
             self.managers = Users.create(
                 [
                     {
-                        "name": f"{FIRST_NAMES[i % 12]} {LAST_NAMES[i % 10]} (manager {i})",
+                        "name": f"{FIRST_NAMES[i % 12]} {LAST_NAMES[i % 10]} ({i})",
                         "login": f"book_manager_{i:02d}",
                         "groups_id": [Command.link(group.id)],
                     }
@@ -176,7 +232,10 @@ class BookGenerator:
         # Commission rule by (insurer, product, business type), as _find_rules
         # resolves it for these rules (no dates, one per key).
         rules = env["insurance.commission.rule"].search(
-            [("insurer_id", "in", self.insurers.ids), ("company_id", "=", self.company.id)]
+            [
+                ("insurer_id", "in", self.insurers.ids),
+                ("company_id", "=", self.company.id),
+            ]
         )
         self.rule_of = {
             (rule.insurer_id.id, rule.product_id.id, rule.business_type): rule
@@ -197,17 +256,27 @@ class BookGenerator:
         while index < count:
             manager = rng.choice(self.managers).id
             if rng.random() < 0.7:
-                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {ids[index]}"
+                name = (
+                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {ids[index]}"
+                )
                 client_type = _weighted(
                     rng, [("individual", 93), ("vip", 4), ("foreign", 3)]
                 )
-                rows.append(self._partner_row(ids[index], name, False, None, client_type, manager))
+                rows.append(
+                    self._partner_row(
+                        ids[index], name, False, None, client_type, manager
+                    )
+                )
                 clients.append((ids[index], manager, False))
                 index += 1
                 continue
-            name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {ids[index]}"
+            name = (
+                f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {ids[index]}"
+            )
             parent_id = ids[index]
-            rows.append(self._partner_row(parent_id, name, True, None, "company", manager))
+            rows.append(
+                self._partner_row(parent_id, name, True, None, "company", manager)
+            )
             clients.append((parent_id, manager, True))
             index += 1
             if rng.random() < 0.025:
@@ -216,18 +285,22 @@ class BookGenerator:
                         break
                     sub = f"{name} {rng.choice(COMPANY_KINDS)} {ids[index]}"
                     rows.append(
-                        self._partner_row(ids[index], sub, True, parent_id, "company", manager)
+                        self._partner_row(
+                            ids[index], sub, True, parent_id, "company", manager
+                        )
                     )
                     clients.append((ids[index], manager, True))
                     index += 1
         return rows, clients
 
-    def _partner_row(self, partner_id, name, is_company, parent_id, client_type, manager):
+    def _partner_row(
+        self, partner_id, name, is_company, parent_id, client_type, manager
+    ):
         return (
             partner_id,
             name,
             name,  # complete_name: a company's name, even in a group
-            partner_id,  # commercial_partner_id: companies and individuals are their own
+            partner_id,  # commercial_partner_id: every client is its own
             name if is_company else None,  # commercial_company_name
             parent_id,
             is_company,
@@ -341,7 +414,6 @@ class BookGenerator:
         rng = self.rng
         ids = _reserve_ids(self.cr, "insurance_policy", count)
         next_id = iter(ids)
-        decimals = self.currency.decimal_places
         for (client_id, manager, __), insurer, product, meta, starts in self._chains(
             clients, count
         ):
@@ -355,7 +427,9 @@ class BookGenerator:
                     "".join(rng.choice(PLATE_LETTERS) for __ in range(3))
                     + f" {rng.randint(0, 999):03d}"
                 )
-            for position, (policy_id, start) in enumerate(zip(policy_ids, starts, strict=True)):
+            for position, (policy_id, start) in enumerate(
+                zip(policy_ids, starts, strict=True)
+            ):
                 term = meta[3]
                 end = start + relativedelta(months=term, days=-1)
                 last = position == len(starts) - 1
@@ -404,7 +478,8 @@ class BookGenerator:
                     "rule": rule.id if rule else None,
                     "rate": rate,
                     "commission": float_round(
-                        premium * rate / 100.0, precision_rounding=self.currency.rounding
+                        premium * rate / 100.0,
+                        precision_rounding=self.currency.rounding,
                     ),
                     "cancel_date": cancel_date,
                     "cancel_reason": cancel_reason,
@@ -414,19 +489,27 @@ class BookGenerator:
         """Add ``policies`` policies (and about half as many clients)."""
         self.ensure_reference_data()
         cr = self.cr
-        client_rows, clients = self._client_rows(max(10, policies // 2))
-        stats = {"clients": _copy(cr, "res_partner", self.PARTNER_COLUMNS, client_rows)}
-        plan = list(self._policy_plan(clients, policies))
-        stats["policies"] = _copy(
-            cr, "insurance_policy", self.POLICY_COLUMNS, (self._policy_row(p) for p in plan)
-        )
-        stats["installments"] = _copy(
-            cr,
-            "insurance_policy_installment",
-            self.INSTALLMENT_COLUMNS,
-            (row for p in plan for row in self._installment_rows(p)),
-        )
-        for table in ("res_partner", "insurance_policy", "insurance_policy_installment"):
+        tables = ("res_partner", "insurance_policy", "insurance_policy_installment")
+        with _bulk_load(cr, tables):
+            client_rows, clients = self._client_rows(max(10, policies // 2))
+            stats = {
+                "clients": _copy(cr, "res_partner", self.PARTNER_COLUMNS, client_rows)
+            }
+            plan = self._policy_plan(clients, policies)
+            installment_rows = []
+            stats["policies"] = _copy(
+                cr,
+                "insurance_policy",
+                self.POLICY_COLUMNS,
+                self._rows_and_installments(plan, installment_rows),
+            )
+            stats["installments"] = _copy(
+                cr,
+                "insurance_policy_installment",
+                self.INSTALLMENT_COLUMNS,
+                installment_rows,
+            )
+        for table in tables:
             cr.execute(f"ANALYZE {table}")
         self.env.invalidate_all()
         return stats
@@ -443,7 +526,12 @@ class BookGenerator:
         _copy(self.cr, "res_partner", self.PARTNER_COLUMNS, [tuple(row)])
         clients = [(fleet_id, manager, True)]
         plan = [p for p in self._policy_plan(clients, policies)]
-        _copy(self.cr, "insurance_policy", self.POLICY_COLUMNS, (self._policy_row(p) for p in plan))
+        _copy(
+            self.cr,
+            "insurance_policy",
+            self.POLICY_COLUMNS,
+            (self._policy_row(p) for p in plan),
+        )
         _copy(
             self.cr,
             "insurance_policy_installment",
@@ -452,6 +540,13 @@ class BookGenerator:
         )
         self.env.invalidate_all()
         return self.env["res.partner"].browse(fleet_id)
+
+    def _rows_and_installments(self, plan, installment_rows):
+        """Policy rows, gathering their instalment rows on the way: the plan
+        is walked once and never kept whole in memory."""
+        for p in plan:
+            installment_rows.extend(self._installment_rows(p))
+            yield self._policy_row(p)
 
     def _policy_row(self, p):
         return (
@@ -492,7 +587,11 @@ class BookGenerator:
         if p["state"] == "draft":
             return
         plan = installment_plan(
-            p["start"], p["term"], p["frequency"], p["premium"], self.currency.decimal_places
+            p["start"],
+            p["term"],
+            p["frequency"],
+            p["premium"],
+            self.currency.decimal_places,
         )
         for sequence, (date_due, amount) in enumerate(plan, start=1):
             if p["cancel_date"] and date_due > p["cancel_date"]:
@@ -520,18 +619,25 @@ def check_sample(env, size=200, seed=7):
     differences (empty when the book is consistent)."""
     rng = random.Random(seed)
     problems = []
-    for model_name in ("insurance.policy", "insurance.policy.installment", "res.partner"):
+    for model_name in (
+        "insurance.policy",
+        "insurance.policy.installment",
+        "res.partner",
+    ):
         Model = env[model_name]
         domain = [("client_type", "!=", False)] if model_name == "res.partner" else []
         env.cr.execute(
             f"SELECT id FROM {Model._table} ORDER BY id DESC LIMIT %s", [size * 20]
         )
         ids = [row[0] for row in env.cr.fetchall()]
-        records = Model.browse(rng.sample(ids, min(size, len(ids)))).filtered_domain(domain)
+        records = Model.browse(rng.sample(ids, min(size, len(ids)))).filtered_domain(
+            domain
+        )
         stored = [
             name
             for name, field in Model._fields.items()
-            if field.store and (field.compute or field.related)
+            if field.store
+            and (field.compute or field.related)
             and name not in ("display_name", "phone_sanitized", "email_normalized")
             and field.type not in ("one2many", "many2many", "binary")
         ]
@@ -546,11 +652,11 @@ def check_sample(env, size=200, seed=7):
             for name in stored:
                 if old[name] != new[name]:
                     problems.append(
-                        f"{model_name}({old['id']}).{name}: bulk {old[name]!r} != ORM {new[name]!r}"
+                        f"{model_name}({old['id']}).{name}: "
+                        f"bulk {old[name]!r} != ORM {new[name]!r}"
                     )
         try:
             records._validate_fields(list(Model._fields))
         except Exception as error:  # noqa: BLE001 - reported, not raised
             problems.append(f"{model_name}: constraint refused the sample: {error}")
     return problems
-

@@ -119,12 +119,22 @@ cmd_test() {
     skipped="$(grep -cE 'INFO .*: skipped ' "$log" || true)"
     local bad_logs
     bad_logs="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" || true)"
+    local tests_ok=1 smoke_ok=1
+    if [ "$rc" != 0 ] || [ "$failed" != 0 ] || [ "$errors" != 0 ] || [ "$skipped" != 0 ] || [ "$bad_logs" != 0 ] || [ "$total" = 0 ]; then
+        tests_ok=0
+    fi
+    # The benchmarks are not tests, but a small run keeps them from rotting.
+    if [ "$tests_ok" = 1 ] && [ -z "${TEST_TAGS:-}" ] && [ -z "${SKIP_BENCH_SMOKE:-}" ]; then
+        say "benchmark smoke run on a tiny book"
+        (SIZE=tiny BENCH_SMOKE=1 BENCH_CONFIRM=1000 BENCH_FRESH=1 cmd_bench) || smoke_ok=0
+    fi
     echo
     echo "tests: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped"
-    if [ "$rc" != 0 ] || [ "$failed" != 0 ] || [ "$errors" != 0 ] || [ "$skipped" != 0 ] || [ "$bad_logs" != 0 ] || [ "$total" = 0 ]; then
+    if [ "$tests_ok" != 1 ]; then
         say "FAILED (odoo exit $rc, $bad_logs error log lines, $skipped skipped); full log: $log"
         exit 1
     fi
+    [ "$smoke_ok" = 1 ] || die "the benchmark smoke run failed (see above)"
 }
 
 # Export each addon's i18n/<addon>.pot from a fresh database where the suite
@@ -168,7 +178,7 @@ cmd_bench() {
     setup_all
     local conf db out
     db="$(book_db)"
-    db_exists "$db" && psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -Atqc \
+    [ -z "${BENCH_FRESH:-}" ] && db_exists "$db" && psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -Atqc \
         "select 1 from res_partner where name like 'Fleet Operator %' limit 1" | grep -q 1 \
         || cmd_book
     conf="$(write_config book True "max_cron_threads = 0")"
