@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
 
@@ -129,10 +129,16 @@ def _check_foreign_keys(cr, tables):
     )
     for table, column, target, target_column in cr.fetchall():
         cr.execute(
-            f"""SELECT count(*) FROM {table} child
-                 WHERE child.{column} IS NOT NULL AND NOT EXISTS (
-                       SELECT 1 FROM {target} parent
-                        WHERE parent.{target_column} = child.{column})"""
+            SQL(
+                """SELECT count(*) FROM %(table)s child
+                    WHERE child.%(column)s IS NOT NULL AND NOT EXISTS (
+                          SELECT 1 FROM %(target)s parent
+                           WHERE parent.%(target_column)s = child.%(column)s)""",
+                table=SQL.identifier(table),
+                column=SQL.identifier(column),
+                target=SQL.identifier(target),
+                target_column=SQL.identifier(target_column),
+            )
         )
         dangling = cr.fetchone()[0]
         if dangling:
@@ -142,7 +148,9 @@ def _check_foreign_keys(cr, tables):
 
 
 def _reserve_ids(cr, table, count):
-    cr.execute(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count])
+    cr.execute(
+        "SELECT nextval(%s) FROM generate_series(1, %s)", [f"{table}_id_seq", count]
+    )
     return [row[0] for row in cr.fetchall()]
 
 
@@ -510,7 +518,7 @@ class BookGenerator:
                 installment_rows,
             )
         for table in tables:
-            cr.execute(f"ANALYZE {table}")
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
         self.env.invalidate_all()
         return stats
 

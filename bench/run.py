@@ -1,3 +1,5 @@
+# A command-line program: it prints its results.
+# pylint: disable=print-used
 """Synthetic book and benchmarks: the programs behind `make book` and `make bench`.
 
     python bench/run.py -c ODOO_CONF -d DB book --size small [--seed 42]
@@ -181,9 +183,10 @@ class Bench:
         specification["partner_id"] = {"fields": {"display_name": {}}}
 
         def first_page():
-            domain = [("state", "=", "active")]
-            Policy.web_search_read(domain, specification, limit=80)
-            Policy.web_read_group(domain, [], [], lazy=False)
+            # What the list view asks: 80 rows and a count capped at 10,001.
+            Policy.web_search_read(
+                [("state", "=", "active")], specification, limit=80, count_limit=10001
+            )
 
         return self._query_count(first_page)
 
@@ -313,7 +316,8 @@ def main():
             if problems:
                 print("\n".join(problems[:30]))
                 sys.exit(f"the book is inconsistent: {len(problems)} differences")
-            cr.commit()
+            # The book is this program's output: keep it.
+            cr.commit()  # pylint: disable=invalid-commit
             print(f"book {args.size}: {json.dumps(stats)}; sample re-validated")
             return
         results = run_bench(env, args.size, args.smoke)
@@ -327,6 +331,7 @@ def main():
     # The smoke run (make test) keeps the suite from rotting: it fails on an
     # error or a query count that grows; ratios on a tiny book are noise.
     if args.smoke:
+        print("smoke run: ratios are not enforced on a tiny book, query counts are")
         failed = [r["name"] for r in results if "max_queries" in r and not r["ok"]]
     if failed:
         sys.exit(f"benchmarks over their limit: {', '.join(failed)}")
