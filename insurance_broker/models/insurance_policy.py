@@ -1,6 +1,7 @@
 import logging
 import math
 import socket
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -419,6 +420,11 @@ class InsurancePolicy(models.Model):
         if any(policy.state != "draft" for policy in self):
             raise UserError(self.env._("Only draft policies can be confirmed."))
         problems = []
+        # A policy is renewed once: by its linked successor, else by the first
+        # of the policies confirmed together that name it as predecessor.
+        renewals_of = defaultdict(list)
+        for policy in self.filtered("predecessor_id"):
+            renewals_of[policy.predecessor_id].append(policy)
         for policy in self:
             missing = [
                 label
@@ -437,6 +443,18 @@ class InsurancePolicy(models.Model):
                         fields=", ".join(missing),
                     )
                 )
+            predecessor = policy.predecessor_id
+            rival = predecessor and (
+                predecessor.successor_id or renewals_of[predecessor][0]
+            )
+            if predecessor and rival != policy:
+                problems.append(
+                    self.env._(
+                        "%(old)s is already renewed by %(new)s.",
+                        old=predecessor.display_name,
+                        new=rival.display_name,
+                    )
+                )
         if problems:
             raise UserError(
                 self.env._(
@@ -451,14 +469,6 @@ class InsurancePolicy(models.Model):
         self._mark_clients()
         for policy in self.filtered("predecessor_id"):
             predecessor = policy.predecessor_id
-            if predecessor.successor_id and predecessor.successor_id != policy:
-                raise UserError(
-                    self.env._(
-                        "%(old)s is already renewed by %(new)s.",
-                        old=predecessor.display_name,
-                        new=predecessor.successor_id.display_name,
-                    )
-                )
             predecessor.successor_id = policy
             if predecessor.state in ("active", "expired"):
                 predecessor.state = "renewed"

@@ -195,6 +195,18 @@ class TestPolicy(InsuranceCommon):
             rival.action_confirm()
         self.assertEqual(rival.state, "draft")
 
+    def test_two_renewals_of_one_policy_confirmed_together_refused(self):
+        policy = self._create_policy(confirm=True)
+        first, second = (
+            self._create_policy(predecessor_id=policy.id, date_start="2027-01-01"),
+            self._create_policy(predecessor_id=policy.id, date_start="2027-01-01"),
+        )
+        with self.assertRaisesRegex(UserError, "already renewed"):
+            (first | second).action_confirm()
+        self.assertEqual((first | second).mapped("state"), ["draft", "draft"])
+        self.assertEqual(policy.state, "active")
+        self.assertFalse(policy.successor_id)
+
     def test_cancel_accepts_a_date_as_text(self):
         policy = self._create_policy(confirm=True, payment_frequency="quarterly")
         policy._cancel("Sold", "2026-05-01")
