@@ -67,6 +67,24 @@ class TestHandover(InsuranceCommon):
             )
         )
 
+    def test_contact_persons_follow_their_company(self):
+        company = self.env["res.partner"].create(
+            {
+                "name": "Fleet Ltd",
+                "is_company": True,
+                "client_type": "company",
+                "client_manager_id": self.user_own.id,
+            }
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Fleet Manager", "parent_id": company.id}
+        )
+        self.assertEqual(contact.client_manager_id, self.user_own)
+        wizard = self._wizard()
+        self.assertEqual(wizard.client_count, 3, "two clients and the company")
+        wizard.action_handover()
+        self.assertEqual(contact.client_manager_id, self.user_own_2)
+
     def test_hand_over_some_clients(self):
         self._wizard(partners=[self.client_2]).action_handover()
         self.assertEqual(self.client_2.client_manager_id, self.user_own_2)

@@ -39,8 +39,15 @@ class InsurancePortfolioHandover(models.TransientModel):
         self.ensure_one()
         if self.partner_ids:
             return self.partner_ids._origin
+        # Companies and individuals; their contact persons follow the
+        # company's client manager (a commercial field).
         return self.env["res.partner"].search(
-            [("client_manager_id", "=", self.from_user_id.id)]
+            [
+                ("client_manager_id", "=", self.from_user_id.id),
+                "|",
+                ("is_company", "=", True),
+                ("parent_id", "=", False),
+            ]
         )
 
     def action_handover(self):
