@@ -41,6 +41,16 @@ missing_addons() {
     (IFS=,; echo "${missing[*]}")
 }
 
+# A fingerprint of the suite's code: when it changes, the demo database is
+# upgraded before Odoo starts (new fields, views, data).
+code_fingerprint() {
+    local addon
+    for addon in $(suite_addons | tr , ' '); do
+        find "$ROOT/$addon" -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \
+            -o -name '*.js' -o -name '*.scss' -o -name '*.po' -o -name '*.pot' \) -print0
+    done | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1
+}
+
 odoo_running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
 
 cmd_run() {
@@ -51,12 +61,19 @@ cmd_run() {
     if odoo_running; then
         say "Odoo is already running (pid $(cat "$PID_FILE"))"
     else
+        local stamp="$RUN_DIR/$DEMO_DB.code" fingerprint
+        fingerprint="$(code_fingerprint)"
         missing="$(missing_addons "$DEMO_DB")"
         if [ -n "$missing" ]; then
             say "installing $missing with demo data in database $DEMO_DB (first run: a few minutes)"
             odoo -c "$conf" -d "$DEMO_DB" -i "$missing" --stop-after-init \
                 || die "installing the addons failed, see $LOG_FILE"
+        elif [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
+            say "the suite's code changed: upgrading its addons in $DEMO_DB"
+            odoo -c "$conf" -d "$DEMO_DB" -u "$(suite_addons)" --stop-after-init \
+                || die "upgrading the addons failed, see $LOG_FILE"
         fi
+        echo "$fingerprint" >"$stamp"
         say "starting Odoo (log: $LOG_FILE)"
         nohup "$VENV/bin/python" "$ODOO_BIN" -c "$conf" >/dev/null 2>&1 &
         echo $! >"$PID_FILE"
