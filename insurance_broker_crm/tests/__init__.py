@@ -1,0 +1,2 @@
+from . import test_pipelines
+from . import test_lead_insurance
