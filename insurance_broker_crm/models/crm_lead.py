@@ -1,7 +1,22 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+REFUSAL_CODES = ("sales_refused", "fulfilment_delivery_refused", "renewal_refused")
+# Stage reached -> method continuing the lead in the next pipeline.
+FORWARDERS = {
+    "sales_handed": "_continue_in_fulfilment",
+    "fulfilment_delivered": "_continue_in_renewal",
+    "renewal_renewed": "_continue_in_sales",
+}
+# Months left before the policy ends -> renewal bucket, largest first.
+RENEWAL_BUCKETS = [
+    (12, "renewal_year"),
+    (6, "renewal_6_months"),
+    (3, "renewal_3_months"),
+    (0, "renewal_month"),
+]
 
 
 class CrmLead(models.Model):
@@ -108,6 +123,9 @@ class CrmLead(models.Model):
     waiting_reason = fields.Char(string="Reason for Waiting")
 
     # The chain of pipelines
+    policy_number = fields.Char(
+        copy=False, help="The number the insurer gave the policy issued for this deal."
+    )
     policy_id = fields.Many2one("insurance.policy", index="btree_not_null", copy=False)
     origin_lead_id = fields.Many2one(
         "crm.lead", string="Continues Lead", index="btree_not_null", copy=False
@@ -199,7 +217,14 @@ class CrmLead(models.Model):
             stage = self.env["crm.stage"].browse(vals["stage_id"])
             for lead in self.filtered(lambda lead: lead.stage_id != stage):
                 lead._check_stage_requirements(stage, vals)
-        return super().write(vals)
+        before = {}
+        # Odoo's "Lost" archives first, then writes the reason: watch both.
+        if {"stage_id", "active", "lost_reason_id"} & set(vals):
+            before = {lead.id: lead.stage_id for lead in self}
+        result = super().write(vals)
+        if before:
+            self._continue_in_next_pipeline(before)
+        return result
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -223,3 +248,228 @@ class CrmLead(models.Model):
                     fields=", ".join(missing),
                 )
             )
+
+    # ------------------------------------------------------------
+    # PIPELINE CHAIN
+    # ------------------------------------------------------------
+
+    def _continue_in_next_pipeline(self, before):
+        """After a stage, active or lost reason change (``before``: the stage
+        of each lead before it): a lead that reached a won stage goes on in
+        the next pipeline, a refused or lost one in Lost."""
+        for lead in self:
+            old_stage = before[lead.id]
+            code = lead.stage_id.insurance_stage_code
+            if lead.stage_id != old_stage and code in REFUSAL_CODES and lead.active:
+                lead.action_set_lost()  # archiving continues it in Lost, below
+                continue
+            if lead.stage_id != old_stage and code in FORWARDERS and lead.active:
+                getattr(lead, FORWARDERS[code])()
+            if not lead.active and lead.lost_reason_id:
+                lead._continue_in_lost()  # once: it finds an existing one
+
+    def _insurance_stage(self, code):
+        stage = self.env["crm.stage"].search(
+            [("insurance_stage_code", "=", code)], limit=1
+        )
+        if not stage:
+            raise UserError(
+                self.env._(
+                    "No stage has the insurance role %s: restore it in CRM › "
+                    "Configuration › Stages.",
+                    dict(
+                        self.env["crm.stage"]._fields["insurance_stage_code"].selection
+                    )[code],
+                )
+            )
+        return stage
+
+    def _continuation_in(self, stage):
+        """The lead already continuing this one in the stage's pipeline."""
+        return self.with_context(active_test=False).continued_lead_ids.filtered(
+            lambda lead: lead.team_id == stage.team_id
+        )[:1]
+
+    def _continue(self, stage_code, **values):
+        """Create the lead continuing this one at ``stage_code`` with all its
+        insurance data, once: forwarding twice returns the first one."""
+        self.ensure_one()
+        stage = self._insurance_stage(stage_code)
+        existing = self._continuation_in(stage)
+        if existing:
+            return existing
+        vals = self._prepare_continuation_values(stage)
+        vals.update(values)
+        lead = self.create(vals)
+        lead.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": lead, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return lead
+
+    def _prepare_continuation_values(self, stage):
+        self.ensure_one()
+        copied = [
+            "name",
+            "partner_id",
+            "contact_name",
+            "partner_name",
+            "email_from",
+            "phone",
+            "mobile",
+            "street",
+            "city",
+            "zip",
+            "country_id",
+            "company_id",
+            "source_id",
+            "medium_id",
+            "campaign_id",
+            "insurance_product_id",
+            "insured_object",
+            "vehicle_owner",
+            "insurance_date_start",
+            "insurance_term_months",
+            "insurance_date_end",
+            "deal_premium",
+            "deal_commission",
+            "delivery_cost",
+            "diagnostic_card_cost",
+            "cross_product_amount",
+            "discount",
+            "delivery_type",
+            "delivery_date",
+            "delivery_address",
+            "courier_name",
+            "courier_phone",
+            "document_photos",
+            "document_folder_url",
+            "insurance_client_manager_id",
+            "policy_number",
+            "policy_id",
+        ]
+        vals = self._convert_to_write({name: self[name] for name in copied})
+        vals.update(
+            {
+                "type": "opportunity",
+                "team_id": stage.team_id.id,
+                "stage_id": stage.id,
+                "origin_lead_id": self.id,
+                "quote_ids": [
+                    Command.create(
+                        quote.copy_data({"lead_id": False})[0]
+                        | {"chosen": quote.chosen}
+                    )
+                    for quote in self.quote_ids
+                ],
+                "driver_ids": [
+                    Command.create(driver.copy_data({"lead_id": False})[0])
+                    for driver in self.driver_ids
+                ],
+            }
+        )
+        return vals
+
+    def _continue_in_fulfilment(self):
+        """Won in Sales: the logistician (or the pick-up handler) takes it
+        over; the salesperson stays the client manager."""
+        company = self.company_id or self.env.company
+        handler = (
+            company.insurance_pickup_handler_id
+            if self.delivery_type == "pickup"
+            else company.insurance_logistician_id
+        )
+        return self._continue(
+            "fulfilment_new",
+            user_id=handler.id or self.user_id.id,
+            insurance_client_manager_id=(
+                self.insurance_client_manager_id or self.user_id
+            ).id,
+        )
+
+    def _continue_in_renewal(self):
+        """Delivered: the policy is in force (created from the chosen quote if
+        needed) and its renewal waits in the bucket its end date calls for."""
+        policy = self._ensure_policy()
+        months_left = relativedelta(policy.date_end, fields.Date.context_today(self))
+        months_left = months_left.years * 12 + months_left.months
+        code = next(code for months, code in RENEWAL_BUCKETS if months_left >= months)
+        stage = self._insurance_stage(code)
+        return self._continue(
+            code,
+            user_id=stage.team_id.user_id.id or self.user_id.id,
+            policy_id=policy.id,
+            insurance_date_start=policy.date_end + relativedelta(days=1),
+        )
+
+    def _continue_in_sales(self):
+        """Renewed: the successor policy is sold again from the start."""
+        policy = self.policy_id
+        successor = policy.successor_id
+        if policy and not successor and policy.state in ("active", "expired"):
+            successor = policy._create_successors()
+        return self._continue(
+            "sales_gathering",
+            user_id=(self.insurance_client_manager_id or self.user_id).id,
+            policy_id=successor.id or policy.id,
+            insurance_date_start=successor.date_start or self.insurance_date_start,
+            quote_ids=[],
+            policy_number=False,
+        )
+
+    def _continue_in_lost(self):
+        """Lost anywhere: go on in Lost, the reason as a tag, to win back."""
+        if self.stage_id.insurance_stage_code == "lost_win_back":
+            return self.browse()  # lost again while being won back
+        tag = self.env["crm.tag"].search(
+            [("name", "=", self.lost_reason_id.name)], limit=1
+        )
+        if not tag:
+            tag = self.env["crm.tag"].create({"name": self.lost_reason_id.name})
+        return self._continue(
+            "lost_win_back",
+            user_id=self.user_id.id,
+            tag_ids=[Command.link(tag.id)],
+            lost_reason_id=False,
+        )
+
+    def _ensure_policy(self):
+        """The policy of this deal, created from the chosen quote and
+        confirmed when it does not exist yet."""
+        self.ensure_one()
+        policy = self.policy_id
+        if not policy:
+            quote = self.chosen_quote_id
+            if not (quote and self.partner_id and self.insurance_product_id):
+                raise UserError(
+                    self.env._(
+                        "%s needs a client, an insurance product and a chosen quote "
+                        "to issue its policy.",
+                        self.display_name,
+                    )
+                )
+            policy = self.env["insurance.policy"].create(
+                {
+                    "name": self.policy_number,
+                    "partner_id": self.partner_id.id,
+                    "insurer_id": quote.insurer_id.id,
+                    "product_id": self.insurance_product_id.id,
+                    "object_description": self.insured_object,
+                    "currency_id": quote.currency_id.id,
+                    "premium": quote.premium,
+                    "date_start": self.insurance_date_start
+                    or fields.Date.context_today(self),
+                    "term_months": self.insurance_term_months or 12,
+                    "client_manager_id": (
+                        self.insurance_client_manager_id or self.user_id
+                    ).id,
+                    "company_id": (self.company_id or self.env.company).id,
+                }
+            )
+            self.policy_id = policy
+        if policy.state == "draft":
+            if not policy.name and self.policy_number:
+                policy.name = self.policy_number
+            policy.action_confirm()
+        return policy

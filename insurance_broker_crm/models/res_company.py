@@ -10,3 +10,15 @@ class ResCompany(models.Model):
         default=190.0,
         help="Fixed cost of the client card subtracted from every deal budget.",
     )
+
+    # Who the automations hand a deal to (the head of sales and the renewal
+    # department are the Renewal team's leader and members).
+    insurance_logistician_id = fields.Many2one("res.users", string="Logistician")
+    insurance_pickup_handler_id = fields.Many2one("res.users", string="Pick-up Handler")
+    insurance_printer_id = fields.Many2one("res.users", string="Printer")
+    insurance_retyping_user_id = fields.Many2one(
+        "res.users", string="Re-typing Group Account"
+    )
+    insurance_admin_user_id = fields.Many2one(
+        "res.users", string="Fulfilment Administrator"
+    )

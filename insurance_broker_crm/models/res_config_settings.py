@@ -10,3 +10,18 @@ class ResConfigSettings(models.TransientModel):
         currency_field="insurance_currency_id",
         readonly=False,
     )
+    insurance_logistician_id = fields.Many2one(
+        related="company_id.insurance_logistician_id", readonly=False
+    )
+    insurance_pickup_handler_id = fields.Many2one(
+        related="company_id.insurance_pickup_handler_id", readonly=False
+    )
+    insurance_printer_id = fields.Many2one(
+        related="company_id.insurance_printer_id", readonly=False
+    )
+    insurance_retyping_user_id = fields.Many2one(
+        related="company_id.insurance_retyping_user_id", readonly=False
+    )
+    insurance_admin_user_id = fields.Many2one(
+        related="company_id.insurance_admin_user_id", readonly=False
+    )
