@@ -14,6 +14,7 @@
         "security/insurance_broker_crm_security.xml",
         "security/ir.model.access.csv",
         "data/crm_team_data.xml",
+        "data/ir_cron.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",

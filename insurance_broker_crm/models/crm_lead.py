@@ -1,7 +1,13 @@
+import logging
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 REFUSAL_CODES = ("sales_refused", "fulfilment_delivery_refused", "renewal_refused")
 # Stage reached -> method continuing the lead in the next pipeline.
@@ -10,13 +16,15 @@ FORWARDERS = {
     "fulfilment_delivered": "_continue_in_renewal",
     "renewal_renewed": "_continue_in_sales",
 }
-# Months left before the policy ends -> renewal bucket, largest first.
+# Months left until the renewal (the day after the policy ends) -> bucket,
+# largest first.
 RENEWAL_BUCKETS = [
     (12, "renewal_year"),
     (6, "renewal_6_months"),
     (3, "renewal_3_months"),
     (0, "renewal_month"),
 ]
+BUCKET_BATCH_SIZE = 1000
 
 
 class CrmLead(models.Model):
@@ -392,9 +400,14 @@ class CrmLead(models.Model):
         """Delivered: the policy is in force (created from the chosen quote if
         needed) and its renewal waits in the bucket its end date calls for."""
         policy = self._ensure_policy()
-        months_left = relativedelta(policy.date_end, fields.Date.context_today(self))
-        months_left = months_left.years * 12 + months_left.months
-        code = next(code for months, code in RENEWAL_BUCKETS if months_left >= months)
+        today = fields.Date.context_today(self)
+        code = next(
+            code
+            for months, code in RENEWAL_BUCKETS
+            if policy.date_end + relativedelta(days=1)
+            >= today + relativedelta(months=months)
+            or code == "renewal_month"
+        )
         stage = self._insurance_stage(code)
         return self._continue(
             code,
@@ -473,3 +486,103 @@ class CrmLead(models.Model):
                 policy.name = self.policy_number
             policy.action_confirm()
         return policy
+
+    # ------------------------------------------------------------
+    # RENEWAL BUCKETS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_renewal_buckets(self):
+        """Move each open Renewal lead to the bucket its policy's end date calls
+        for; on reaching "A month", hand it to its renewal manager (capped per
+        week) or ask the head of sales to assign one.
+
+        One query finds the leads whose bucket must change, only ever forward
+        (a lead a person moved further on stays where it is); writes go by
+        batch through the ORM, each batch committed under ir.cron and
+        reported; a second run finds nothing to do."""
+        today = fields.Date.context_today(self)
+        stages = {code: self._insurance_stage(code) for __, code in RENEWAL_BUCKETS}
+        order = [stages[code].id for __, code in RENEWAL_BUCKETS]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT lead.id, lead.stage_id,
+                          CASE WHEN policy.date_end + 1 >= %(in_12)s THEN %(year)s
+                               WHEN policy.date_end + 1 >= %(in_6)s THEN %(six)s
+                               WHEN policy.date_end + 1 >= %(in_3)s THEN %(three)s
+                               ELSE %(month)s END
+                     FROM crm_lead lead
+                     JOIN insurance_policy policy ON policy.id = lead.policy_id
+                    WHERE lead.active
+                      AND lead.stage_id = ANY(%(buckets)s)
+                 ORDER BY lead.id""",
+                in_12=today + relativedelta(months=12),
+                in_6=today + relativedelta(months=6),
+                in_3=today + relativedelta(months=3),
+                year=order[0],
+                six=order[1],
+                three=order[2],
+                month=order[3],
+                buckets=order,
+            )
+        )
+        rank = {stage_id: index for index, stage_id in enumerate(order)}
+        by_target = defaultdict(list)
+        for lead_id, stage_id, target in self.env.cr.fetchall():
+            if rank[target] > rank[stage_id]:  # forward only
+                by_target[target].append(lead_id)
+        total = sum(len(ids) for ids in by_target.values())
+        done = 0
+        for target, lead_ids in by_target.items():
+            for start in range(0, len(lead_ids), BUCKET_BATCH_SIZE):
+                batch = self.browse(lead_ids[start : start + BUCKET_BATCH_SIZE])
+                batch.write({"stage_id": target})
+                if target == stages["renewal_month"].id:
+                    batch._assign_renewal_managers()
+                done += len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                if self.env.context.get("cron_id") and not modules.module.current_test:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("Renewal buckets: %s leads moved", done)
+        return done
+
+    def _assign_renewal_managers(self):
+        """A month before the end: the client manager takes the renewal into
+        work if they belong to the renewal department and have room this week;
+        otherwise the head of sales is asked to assign a renewal manager."""
+        take = self._insurance_stage("renewal_take")
+        team = take.team_id
+        week_start = fields.Datetime.to_datetime(
+            fields.Date.context_today(self)
+            - relativedelta(days=fields.Date.context_today(self).weekday())
+        )
+        counts = dict(
+            self._read_group(
+                [
+                    ("team_id", "=", team.id),
+                    ("date_open", ">=", week_start),
+                    ("user_id", "!=", False),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for lead in self:
+            manager = lead.insurance_client_manager_id
+            cap = (lead.company_id or self.env.company).insurance_renewal_weekly_cap
+            if manager in team.member_ids and counts.get(manager, 0) < cap:
+                lead.write({"user_id": manager.id, "stage_id": take.id})
+                counts[manager] = counts.get(manager, 0) + 1
+                lead.activity_schedule(
+                    activity_type_id=todo.id,
+                    summary=self.env._("Take the client into work"),
+                    user_id=manager.id,
+                )
+            else:
+                lead.activity_schedule(
+                    activity_type_id=todo.id,
+                    summary=self.env._("Assign a renewal manager"),
+                    user_id=(team.user_id or self.env.user).id,
+                )

@@ -22,3 +22,9 @@ class ResCompany(models.Model):
     insurance_admin_user_id = fields.Many2one(
         "res.users", string="Fulfilment Administrator"
     )
+    insurance_renewal_weekly_cap = fields.Integer(
+        string="Renewals per Manager per Week",
+        default=50,
+        help="At most this many renewal deals are given to one renewal manager in a "
+        "week; beyond, the head of sales assigns them.",
+    )

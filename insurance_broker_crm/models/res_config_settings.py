@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     insurance_retyping_user_id = fields.Many2one(
         related="company_id.insurance_retyping_user_id", readonly=False
     )
+    insurance_renewal_weekly_cap = fields.Integer(
+        related="company_id.insurance_renewal_weekly_cap", readonly=False
+    )
     insurance_admin_user_id = fields.Many2one(
         related="company_id.insurance_admin_user_id", readonly=False
     )
