@@ -59,6 +59,26 @@ class TestForwarding(InsuranceCrmCommon):
         self.assertEqual(self.lead.probability, 100)
         self.assertEqual(self.lead.team_id, self.team_sales)
 
+    @freeze_time("2026-02-15")
+    def test_people_with_limited_rights_move_the_deal_on(self):
+        """A salesperson who sees only their own leads hands over to the
+        logistician; a logistician who is no insurance user delivers."""
+        seller = new_test_user(
+            self.env, login="own_leads_only", groups="sales_team.group_sale_salesman"
+        )
+        self.lead.user_id = seller
+        lead = self.lead.with_user(seller)
+        lead.write(
+            {"stage_id": self.stage["sales_handed"].id, "delivery_type": "courier"}
+        )
+        fulfilment = self.lead.continued_lead_ids
+        self.assertEqual(fulfilment.user_id, self.logistician)
+        fulfilment.with_user(self.logistician).write(
+            {"stage_id": self.stage["fulfilment_delivered"].id, "policy_number": "AL-9"}
+        )
+        self.assertEqual(fulfilment.policy_id.state, "active")
+        self.assertEqual(len(fulfilment.continued_lead_ids), 1)
+
     def test_forwarding_twice_creates_one_lead(self):
         self._hand_over()
         self.lead.stage_id = self.stage["sales_documents"]
