@@ -425,11 +425,12 @@ class CrmLead(models.Model):
 
     def _continue_in_sales(self):
         """Renewed: the successor policy is sold again from the start."""
-        policy = self.policy_id
+        # sudo: renewing is part of the automation, whoever moved the lead
+        # (the head of sales need not be an insurance user).
+        policy = self.policy_id.sudo()
         successor = policy.successor_id
         if policy and not successor and policy.state in ("active", "expired"):
-            # sudo: renewing is part of the automation, whoever moved the lead.
-            successor = policy.sudo()._create_successors().sudo(False)
+            successor = policy._create_successors()
         return self._continue(
             "sales_gathering",
             user_id=(self.insurance_client_manager_id or self.user_id).id,
@@ -459,7 +460,8 @@ class CrmLead(models.Model):
         """The policy of this deal, created from the chosen quote and
         confirmed when it does not exist yet."""
         self.ensure_one()
-        policy = self.policy_id
+        # sudo: fulfilment staff need not be insurance users (see below).
+        policy = self.policy_id.sudo()
         if not policy:
             quote = self.chosen_quote_id
             if not (quote and self.partner_id and self.insurance_product_id):

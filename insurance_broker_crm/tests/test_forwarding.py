@@ -77,7 +77,11 @@ class TestForwarding(InsuranceCrmCommon):
             {"stage_id": self.stage["fulfilment_delivered"].id, "policy_number": "AL-9"}
         )
         self.assertEqual(fulfilment.policy_id.state, "active")
-        self.assertEqual(len(fulfilment.continued_lead_ids), 1)
+        renewal = fulfilment.continued_lead_ids
+        self.assertEqual(len(renewal), 1)
+        # The head of sales, no insurance user either, closes the renewal.
+        renewal.with_user(self.head_of_sales).stage_id = self.stage["renewal_renewed"]
+        self.assertEqual(renewal.continued_lead_ids.policy_id.state, "draft")
 
     def test_forwarding_twice_creates_one_lead(self):
         self._hand_over()
