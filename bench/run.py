@@ -66,10 +66,9 @@ def timed(env, function):
 
 
 class Bench:
-    def __init__(self, env, size, smoke):
+    def __init__(self, env, size):
         self.env = env
         self.size = size
-        self.smoke = smoke
         self.results = []
 
     def record(
@@ -225,9 +224,9 @@ class Bench:
         return seconds, queries
 
 
-def run_bench(env, size_name, smoke):
+def run_bench(env, size_name):
     size = book.SIZES.get(size_name) or int(size_name)
-    bench = Bench(env, size, smoke)
+    bench = Bench(env, size)
     bench.expiry_cron()
     bench.confirm_policies()
     fleet = env["res.partner"].search([("name", "=like", "Fleet Operator %")], limit=1)
@@ -322,7 +321,7 @@ def main():
             cr.commit()  # pylint: disable=invalid-commit
             print(f"book {args.size}: {json.dumps(stats)}; sample re-validated")
             return
-        results = run_bench(env, args.size, args.smoke)
+        results = run_bench(env, args.size)
         cr.rollback()
     out = {"machine": machine(), "size": args.size, "results": results}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -274,11 +274,17 @@ class InsurancePolicy(models.Model):
     def _compute_date_end(self):
         for policy in self:
             if policy.date_start and policy.term_months > 0:
-                policy.date_end = policy.date_start + relativedelta(
-                    months=policy.term_months, days=-1
+                policy.date_end = self.end_date_for(
+                    policy.date_start, policy.term_months
                 )
             elif not policy.date_end:
                 policy.date_end = policy.date_start
+
+    @api.model
+    def end_date_for(self, date_start, term_months):
+        """The last day of cover of a term starting on ``date_start``: the
+        start plus the term, less one day (the renewal starts the day after)."""
+        return date_start + relativedelta(months=term_months, days=-1)
 
     @api.depends("partner_id")
     def _compute_client_manager_id(self):

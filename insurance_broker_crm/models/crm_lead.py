@@ -33,8 +33,6 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
-    insurance_stage_code = fields.Selection(related="stage_id.insurance_stage_code")
-
     # What to insure
     insurance_product_id = fields.Many2one("insurance.product", index="btree_not_null")
     is_motor = fields.Boolean(related="insurance_product_id.is_motor")
@@ -162,8 +160,8 @@ class CrmLead(models.Model):
     def _compute_insurance_date_end(self):
         for lead in self:
             if lead.insurance_date_start and lead.insurance_term_months > 0:
-                lead.insurance_date_end = lead.insurance_date_start + relativedelta(
-                    months=lead.insurance_term_months, days=-1
+                lead.insurance_date_end = self.env["insurance.policy"].end_date_for(
+                    lead.insurance_date_start, lead.insurance_term_months
                 )
             else:
                 lead.insurance_date_end = False

@@ -51,11 +51,10 @@ class TestPipelines(InsuranceCrmCommon):
 
     def test_generic_stages_stay_out_of_the_broker_pipelines(self):
         for xmlid in ("crm.stage_lead1", "crm.stage_lead4"):
-            stage = self.env.ref(xmlid, raise_if_not_found=False)
-            if stage:
-                self.assertEqual(
-                    stage.team_id, self.env.ref("sales_team.team_sales_department")
-                )
+            self.assertEqual(
+                self.env.ref(xmlid).team_id,
+                self.env.ref("sales_team.team_sales_department"),
+            )
 
     def test_required_fields_to_enter_a_stage(self):
         handed = self.stage["sales_handed"]
