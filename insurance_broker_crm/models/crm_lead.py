@@ -1,11 +1,15 @@
 import logging
 from collections import defaultdict
+from datetime import datetime, time
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models, modules
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 _logger = logging.getLogger(__name__)
 
@@ -114,6 +118,19 @@ class CrmLead(models.Model):
     delivery_address = fields.Text()
     courier_name = fields.Char()
     courier_phone = fields.Char()
+    courier_assigned_at = fields.Datetime(
+        compute="_compute_courier_assigned_at",
+        store=True,
+        copy=False,
+        help="When the courier was last set or changed: the client's SMS leaves "
+        "30 minutes later.",
+    )
+    delivery_day_start = fields.Datetime(
+        compute="_compute_delivery_day_start",
+        store=True,
+        help="Midnight of the delivery date in the responsible's time zone: the "
+        "delivery-day checks are due 18 hours later, at 18:00.",
+    )
     document_photos = fields.Boolean(
         help="The client's documents are photographed at delivery."
     )
@@ -165,6 +182,27 @@ class CrmLead(models.Model):
                 )
             else:
                 lead.insurance_date_end = False
+
+    @api.depends("courier_name", "courier_phone")
+    def _compute_courier_assigned_at(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.courier_assigned_at = now if lead.courier_name else False
+
+    @api.depends("delivery_date", "user_id.tz")
+    def _compute_delivery_day_start(self):
+        for lead in self:
+            if not lead.delivery_date:
+                lead.delivery_day_start = False
+                continue
+            tz = pytz.timezone(
+                lead.user_id.tz
+                or (lead.company_id or self.env.company).partner_id.tz
+                or "UTC"
+            )
+            local_day = pytz.utc.localize(lead.delivery_date).astimezone(tz).date()
+            midnight = tz.localize(datetime.combine(local_day, time.min))
+            lead.delivery_day_start = midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.depends("quote_ids.chosen")
     def _compute_chosen_quote_id(self):
@@ -223,6 +261,7 @@ class CrmLead(models.Model):
             stage = self.env["crm.stage"].browse(vals["stage_id"])
             for lead in self.filtered(lambda lead: lead.stage_id != stage):
                 lead._check_stage_requirements(stage, vals)
+                lead._check_stage_leave_requirements(stage, vals)
         before = {}
         # Odoo's "Lost" archives first, then writes the reason: watch both.
         if {"stage_id", "active", "lost_reason_id"} & set(vals):
@@ -254,6 +293,30 @@ class CrmLead(models.Model):
                     "%(lead)s cannot enter the stage %(stage)s without: %(fields)s.",
                     lead=self.display_name,
                     stage=stage.name,
+                    fields=", ".join(missing),
+                )
+            )
+
+    def _check_stage_leave_requirements(self, new_stage, vals):
+        """Refuse to leave the current stage for ``new_stage`` while one of
+        the fields the current stage requires to leave it is empty (e.g. the
+        next contact date in Deciding). Refusing the deal is always allowed."""
+        self.ensure_one()
+        if new_stage.insurance_stage_code in REFUSAL_CODES:
+            return
+        # sudo: field definitions are readable by administrators only.
+        required = self.stage_id.sudo().leave_required_field_ids
+        missing = [
+            field.with_context(lang=self.env.lang).field_description
+            for field in required
+            if not (vals[field.name] if field.name in vals else self[field.name])
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(lead)s cannot leave the stage %(stage)s without: %(fields)s.",
+                    lead=self.display_name,
+                    stage=self.stage_id.name,
                     fields=", ".join(missing),
                 )
             )
@@ -502,6 +565,39 @@ class CrmLead(models.Model):
         return policy
 
     # ------------------------------------------------------------
+    # STAGE AUTOMATIONS (called by the base.automation rules in
+    # data/base_automation_data.xml where the rule engine alone cannot say it)
+    # ------------------------------------------------------------
+
+    def _insurance_send_courier_sms(self):
+        """Tell the client when and by whom the policy comes (editable SMS
+        template); without a number to text, the logistician is asked to call."""
+        template = self.env.ref(
+            "insurance_broker_crm.sms_template_courier", raise_if_not_found=False
+        )
+        recipients = self._sms_get_recipients_info()
+        for lead in self:
+            if recipients[lead.id]["sanitized"]:
+                lead._message_sms_with_template(
+                    template=template,
+                    template_fallback=self.env._(
+                        "Your policy will be delivered on {{ object.delivery_date }} "
+                        "by {{ object.courier_name }}, {{ object.courier_phone }}."
+                    ),
+                )
+                continue
+            company = lead.company_id or self.env.company
+            lead.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call the client about the delivery"),
+                note=self.env._(
+                    "No mobile number to text the courier's name, phone and the "
+                    "delivery time to: call the client instead."
+                ),
+                user_id=(company.insurance_logistician_id or lead.user_id).id,
+            )
+
+    # ------------------------------------------------------------
     # RENEWAL BUCKETS
     # ------------------------------------------------------------
 
@@ -587,16 +683,263 @@ class CrmLead(models.Model):
             manager = lead.insurance_client_manager_id
             cap = (lead.company_id or self.env.company).insurance_renewal_weekly_cap
             if manager in team.member_ids and counts.get(manager, 0) < cap:
+                # The stage's automation gives them "take the client into work".
                 lead.write({"user_id": manager.id, "stage_id": take.id})
                 counts[manager] = counts.get(manager, 0) + 1
-                lead.activity_schedule(
-                    activity_type_id=todo.id,
-                    summary=self.env._("Take the client into work"),
-                    user_id=manager.id,
-                )
             else:
                 lead.activity_schedule(
                     activity_type_id=todo.id,
                     summary=self.env._("Assign a renewal manager"),
                     user_id=(team.user_id or self.env.user).id,
                 )
+
+    # ------------------------------------------------------------
+    # OFFER
+    # ------------------------------------------------------------
+
+    def _check_offer(self, send=False):
+        """An offer compares quotes and is addressed to a client; sending it
+        also needs the client's e-mail address."""
+        for lead in self:
+            if not lead.quote_ids:
+                raise UserError(
+                    self.env._(
+                        "%s has no quotes: add the insurers' quotes before "
+                        "making an offer.",
+                        lead.display_name,
+                    )
+                )
+            if not lead.partner_id:
+                raise UserError(
+                    self.env._(
+                        "%s has no client: set the client the offer is for.",
+                        lead.display_name,
+                    )
+                )
+            if send and not lead.partner_id.email:
+                raise UserError(
+                    self.env._(
+                        "The client %(client)s of %(lead)s has no e-mail address: "
+                        "add it before sending the offer.",
+                        client=lead.partner_id.display_name,
+                        lead=lead.display_name,
+                    )
+                )
+
+    def action_send_offer(self):
+        """Open the composer with the offer template, its PDF attached, as
+        Sales does for a quotation."""
+        self.ensure_one()
+        self._check_offer(send=True)
+        template = self.env.ref(
+            "insurance_broker_crm.mail_template_insurance_offer",
+            raise_if_not_found=False,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Offer"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id if template else False,
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
+                "email_notification_allow_footer": True,
+                "force_email": True,
+            },
+        }
+
+    def action_print_offer(self):
+        self._check_offer()
+        return self.env.ref(
+            "insurance_broker_crm.action_report_insurance_offer"
+        ).report_action(self)
+
+    # ------------------------------------------------------------
+    # INCOMING CALL
+    # ------------------------------------------------------------
+
+    @api.model
+    def _insurance_incoming_call(self, phone, call_id=None):
+        """The telephony system reports a call from ``phone`` to
+        ``self.env.company``. The caller's open renewals waiting in a bucket
+        move to Take into work; those already there give their responsible
+        the task "Record the call's result", never twice while it is open. A
+        caller with no open renewal becomes a Sales lead in Gathering
+        information, or the call is added to the one an earlier call opened.
+
+        :return: ``{"result": "moved" | "task" | "already_tasked" | "new_lead"
+            | "existing_lead", "lead_id": the lead concerned, "lead_ids": all
+            the leads the call was noted on}``
+        :raise ValidationError: ``phone`` is not a valid phone number.
+        """
+        number = self._insurance_call_number(phone)
+        partners = self._insurance_call_holders(
+            self.env["res.partner"].search(self._insurance_call_domain(number)),
+            number,
+        )
+        bucket_codes = [code for __, code in RENEWAL_BUCKETS]
+        renewals = self._insurance_call_leads(
+            number, partners, bucket_codes + ["renewal_take"]
+        )
+        if renewals:
+            result = renewals._insurance_call_renewal()
+        else:
+            result = self._insurance_call_sales_lead(number, partners)
+        if call_id:
+            note = self.env._(
+                "Incoming call from %(number)s (call %(call)s).",
+                number=number,
+                call=call_id,
+            )
+        else:
+            note = self.env._("Incoming call from %s.", number)
+        for lead in self.browse(result["lead_ids"]):
+            lead.message_post(body=note, subtype_xmlid="mail.mt_note")
+        return result
+
+    @api.model
+    def _insurance_call_number(self, phone):
+        """``phone`` in E.164, read with the company's country as default."""
+        country = self.env.company.country_id
+        try:
+            return phone_validation.phone_format(
+                str(phone or "").strip(),
+                country.code,
+                country.phone_code,
+                force_format="E164",
+                raise_exception=True,
+            )
+        except UserError as error:
+            raise ValidationError(
+                self.env._(
+                    "Not a valid phone number: %(phone)s (%(reason)s)",
+                    phone=phone,
+                    reason=str(error),
+                )
+            ) from error
+
+    @api.model
+    def _insurance_call_domain(self, number):
+        """Records of the company (or shared) whose phone or mobile may be
+        ``number``, however written: their national digits appear in it."""
+        digits = phone_validation.phone_get_region_data_for_number(number)
+        return [
+            ("company_id", "in", [self.env.company.id, False]),
+            (
+                "phone_mobile_search",
+                "like",
+                digits["national_number"] or number.lstrip("+"),
+            ),
+        ]
+
+    @api.model
+    def _insurance_call_holders(self, records, number):
+        """The ``records`` whose phone or mobile is ``number``."""
+
+        def holds(record):
+            return any(
+                record._phone_format(fname=fname, force_format="E164") == number
+                for fname in record._phone_get_number_fields()
+            )
+
+        return records.filtered(holds)
+
+    @api.model
+    def _insurance_call_leads(self, number, partners, stage_codes):
+        """The open leads at ``stage_codes`` of the calling client (or its
+        company) or whose own phone is ``number``."""
+        clients = partners | partners.commercial_partner_id
+        in_company, has_digits = self._insurance_call_domain(number)
+        leads = self.search(
+            [
+                ("stage_id.insurance_stage_code", "in", stage_codes),
+                in_company,
+                "|",
+                ("partner_id", "in", clients.ids),
+                has_digits,
+            ]
+        )
+        return leads.filtered(
+            lambda lead: lead.partner_id in clients
+        ) | self._insurance_call_holders(leads, number)
+
+    def _insurance_call_renewal(self):
+        """The client of these renewals called: those waiting in a bucket
+        are taken into work, the others get a task for the call's result."""
+        take = self._insurance_stage("renewal_take")
+        waiting = self.filtered(
+            lambda lead: lead.stage_id.insurance_stage_code != "renewal_take"
+        )
+        waiting.write({"stage_id": take.id})
+        tasked = (self - waiting)._insurance_call_result_task()
+        if waiting:
+            result, lead = "moved", waiting[:1]
+        elif tasked:
+            result, lead = "task", tasked[:1]
+        else:
+            result, lead = "already_tasked", self[:1]
+        return {"result": result, "lead_id": lead.id, "lead_ids": self.ids}
+
+    def _insurance_call_result_task(self):
+        """Ask each lead's responsible to record the call's result, unless
+        the lead has that task open already; return the leads given one."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        tasked = self.browse()
+        for lead in self:
+            user = lead.user_id or lead.team_id.user_id or self.env.user
+            summary = lead.with_context(lang=user.lang).env._(
+                "Record the call's result"
+            )
+            if any(
+                activity.activity_type_id == todo and activity.summary == summary
+                for activity in lead.activity_ids
+            ):
+                continue
+            lead.activity_schedule(
+                activity_type_id=todo.id, summary=summary, user_id=user.id
+            )
+            tasked |= lead
+        return tasked
+
+    @api.model
+    def _insurance_call_sales_lead(self, number, partners):
+        """A caller without an open renewal: a new Sales lead in Gathering
+        information, unless an earlier call already opened one."""
+        existing = self._insurance_call_leads(number, partners, ["sales_gathering"])
+        if existing:
+            return {
+                "result": "existing_lead",
+                "lead_id": existing[:1].id,
+                "lead_ids": existing[:1].ids,
+            }
+        stage = self._insurance_stage("sales_gathering")
+        company = self.env.company
+        partner = partners[:1]
+        manager = partner.client_manager_id.filtered(
+            lambda user: company in user.company_ids
+        )
+        medium = self.env.ref("utm.utm_medium_phone", raise_if_not_found=False)
+        vals = {
+            "name": self.env._("Incoming call from %s", partner.name or number),
+            "type": "opportunity",
+            "team_id": stage.team_id.id,
+            "stage_id": stage.id,
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "user_id": manager.id,
+            "insurance_client_manager_id": manager.id,
+            "medium_id": medium.id if medium else False,
+        }
+        if not partner:  # a partner's own numbers come with it
+            vals["phone"] = self._phone_format(
+                number=number, country=company.country_id, force_format="INTERNATIONAL"
+            )
+        lead = self.create(vals)
+        return {"result": "new_lead", "lead_id": lead.id, "lead_ids": lead.ids}

@@ -44,3 +44,13 @@ class CrmStage(models.Model):
         domain="[('model', '=', 'crm.lead'), ('store', '=', True)]",
         help="A lead enters this stage only when these fields are filled in.",
     )
+    leave_required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "crm_stage_leave_required_field_rel",
+        "stage_id",
+        "field_id",
+        string="Required to Leave",
+        domain="[('model', '=', 'crm.lead'), ('store', '=', True)]",
+        help="A lead leaves this stage, other than for a refusal or lost stage, "
+        "only when these fields are filled in.",
+    )

@@ -1,3 +1,5 @@
+import secrets
+
 from odoo import fields, models
 
 
@@ -28,3 +30,15 @@ class ResCompany(models.Model):
         help="At most this many renewal deals are given to one renewal manager in a "
         "week; beyond, the head of sales assigns them.",
     )
+    insurance_call_token = fields.Char(
+        string="Telephony Token",
+        groups="base.group_system",
+        copy=False,
+        help="The secret the telephony system sends with each incoming call.",
+    )
+
+    def _insurance_generate_call_token(self):
+        """A new telephony token for each company: the previous one stops
+        working at once."""
+        for company in self:
+            company.insurance_call_token = secrets.token_urlsafe(32)

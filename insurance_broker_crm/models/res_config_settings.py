@@ -28,3 +28,10 @@ class ResConfigSettings(models.TransientModel):
     insurance_admin_user_id = fields.Many2one(
         related="company_id.insurance_admin_user_id", readonly=False
     )
+    insurance_call_token = fields.Char(
+        related="company_id.insurance_call_token", groups="base.group_system"
+    )
+
+    def action_insurance_generate_call_token(self):
+        self.ensure_one()
+        self.company_id._insurance_generate_call_token()

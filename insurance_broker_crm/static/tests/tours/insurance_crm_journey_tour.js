@@ -1,0 +1,170 @@
+/** @odoo-module **/
+
+import {isVisible, queryAll, waitFor} from "@odoo/hoot-dom";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
+
+// The deal prepared by the test (tests/test_ui.py): its name is copied to
+// the leads continuing it in Fulfilment and Renewal.
+const DEAL = "Tour Journey CASCO";
+
+/**
+ * CRM › Sales › Teams, then the team's "Pipeline" button: the kanban of the
+ * team's stages, the empty ones too.
+ */
+function openPipeline(team) {
+    return [
+        {
+            content: "Open the Sales menu",
+            trigger: ".o_main_navbar .dropdown-toggle[data-menu-xmlid='crm.crm_menu_sales']",
+            run: "click",
+        },
+        {
+            content: "Open the sales teams",
+            trigger: ".dropdown-item[data-menu-xmlid='crm.sales_team_menu_team_pipeline']",
+            run: "click",
+        },
+        {
+            content: `Open the ${team} pipeline`,
+            trigger: `.o_kanban_record:contains('${team}') button[name=action_primary_channel_button]`,
+            run: "click",
+        },
+        {
+            content: `The kanban shows the ${team} pipeline`,
+            trigger: ".o_opportunity_kanban",
+        },
+        {
+            trigger: `.o_searchview_facet .o_facet_values:contains('${team}')`,
+        },
+    ];
+}
+
+/**
+ * Click the stage in the form's status bar, wherever it is: in the bar, or
+ * in one of its "..." menus (folded stages, or stages hidden when the bar
+ * is too narrow). Then wait until the deal is saved in that stage.
+ */
+function moveToStage(stage) {
+    return [
+        {
+            content: `Move the deal to ${stage}`,
+            trigger: ".o_form_view .o_statusbar_status",
+            async run(helpers) {
+                const button = queryAll(
+                    ".o_form_view .o_statusbar_status .o_arrow_button:not(.dropdown-toggle)"
+                ).find((el) => isVisible(el) && el.textContent.includes(stage));
+                if (button) {
+                    await helpers.click(button);
+                    return;
+                }
+                const toggles = queryAll(
+                    ".o_form_view .o_statusbar_status .dropdown-toggle"
+                ).filter(isVisible);
+                for (const toggle of toggles) {
+                    await helpers.click(toggle);
+                    await waitFor(".o-dropdown--menu .dropdown-item");
+                    const item = queryAll(".o-dropdown--menu .dropdown-item").find(
+                        (el) => el.textContent.includes(stage)
+                    );
+                    if (item) {
+                        await helpers.click(item);
+                        return;
+                    }
+                    await helpers.click(toggle); // close it, try the next one
+                }
+                throw new Error(`No stage "${stage}" in the status bar`);
+            },
+        },
+        {
+            content: `The deal is in ${stage}`,
+            trigger: `.o_form_view .o_statusbar_status .o_arrow_button_current:contains('${stage}')`,
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ];
+}
+
+function openDeliveryTab() {
+    return {
+        content: "Open the Payment & Delivery tab",
+        trigger: ".o_form_view .o_notebook .nav-link:contains('Payment & Delivery')",
+        run: "click",
+    };
+}
+
+registry.category("web_tour.tours").add("insurance_crm_journey_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open CRM",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        // Sales: the client chose a quote, the documents are collected.
+        ...openPipeline("Insurance Sales"),
+        {
+            content: "Open the deal waiting in Collecting documents",
+            trigger: `.o_kanban_group:has(.o_column_title:contains('Collecting documents')) .o_kanban_record:contains('${DEAL}')`,
+            run: "click",
+        },
+        openDeliveryTab(),
+        {
+            content: "The policy goes to the client by courier",
+            trigger: ".o_field_widget[name=delivery_type] select",
+            run: 'select "courier"',
+        },
+        ...moveToStage("Handed to fulfilment"),
+        // Fulfilment: the copy of the deal arrived in New.
+        ...openPipeline("Fulfilment"),
+        {
+            content: "Open the deal handed over to fulfilment",
+            trigger: `.o_kanban_group:has(.o_column_title:contains('New')) .o_kanban_record:contains('${DEAL}')`,
+            run: "click",
+        },
+        openDeliveryTab(),
+        {
+            content: "The logistician picks the typist",
+            trigger: ".o_field_widget[name=typist_id] input",
+            run: "edit Tour Typist",
+        },
+        {
+            trigger:
+                ".o_field_widget[name=typist_id] .o-autocomplete--dropdown-item a:contains('Tour Typist')",
+            run: "click",
+        },
+        ...moveToStage("Typing"),
+        ...moveToStage("Issued"),
+        {
+            content: "Assign a courier",
+            trigger: ".o_field_widget[name=courier_name] input",
+            run: "edit Tour Courier",
+        },
+        {
+            trigger: ".o_field_widget[name=courier_phone] input",
+            run: "edit +370 600 00 001",
+        },
+        {
+            content: "Set the delivery date",
+            trigger: ".o_field_widget[name=delivery_date] input",
+            run: `edit ${luxon.DateTime.now()
+                .plus({days: 2})
+                .set({hour: 10, minute: 0, second: 0})
+                .toFormat("MM/dd/yyyy HH:mm:ss")} && press Enter`,
+        },
+        ...moveToStage("Courier delivery"),
+        {
+            content: "The client has the policy: type its number",
+            trigger: ".o_field_widget[name=policy_number] input",
+            run: "edit TOUR-CASCO-0001",
+        },
+        ...moveToStage("Delivered"),
+        // Renewal: the policy ends in a year, its renewal waits in that bucket.
+        ...openPipeline("Renewal"),
+        {
+            content: "The renewal waits a year or more before the policy ends",
+            trigger: `.o_kanban_group:has(.o_column_title:contains('A year or more')) .o_kanban_record:contains('${DEAL}')`,
+        },
+    ],
+});
