@@ -6,3 +6,4 @@ from . import test_offer
 from . import test_automations
 from . import test_incoming_call
 from . import test_ui
+from . import test_access

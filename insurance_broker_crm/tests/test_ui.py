@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -29,6 +29,20 @@ class TestCrmJourneyTour(HttpCase):
             {
                 "insurance_logistician_id": cls.logistician.id,
                 "insurance_printer_id": cls.printer.id,
+            }
+        )
+        # The fulfilment staff work in the Fulfilment pipeline: the deal stays
+        # in it when the automations make one of them responsible.
+        cls.fulfilment_team = cls.env.ref(
+            "insurance_broker_crm.team_insurance_fulfilment"
+        )
+        cls.fulfilment_team.write(
+            {
+                "user_id": cls.logistician.id,
+                "member_ids": [
+                    Command.link(cls.typist.id),
+                    Command.link(cls.printer.id),
+                ],
             }
         )
         cls.renewal_team = cls.env.ref("insurance_broker_crm.team_insurance_renewal")
@@ -156,3 +170,4 @@ class TestCrmJourneyTour(HttpCase):
             self.assertEqual(len(task), 1, activity_type.name)
             self.assertEqual(task.user_id, user, activity_type.name)
         self.assertEqual(fulfilment.user_id, self.logistician)
+        self.assertEqual(fulfilment.team_id, self.fulfilment_team)
