@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entry points behind the Makefile: run stop test update shell lint pot book bench
+# Entry points behind the Makefile: run stop test update shell lint pot readme book bench
 set -euo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -156,6 +156,17 @@ cmd_test() {
 
 # Export each addon's i18n/<addon>.pot from a fresh database where the suite
 # is installed without demo data.
+# Each addon's README.rst and static/description/index.html from readme/*.md.
+cmd_readme() {
+    find_odoo
+    ensure_venv
+    local addon
+    for addon in $(suite_addons | tr , ' '); do
+        "$VENV/bin/python" "$ROOT/scripts/gen_readme.py" "$ROOT/$addon" || die "README of $addon failed"
+        say "wrote $addon/README.rst and static/description/index.html"
+    done
+}
+
 cmd_pot() {
     setup_all
     local conf db=insurance_pot addon
@@ -219,6 +230,6 @@ cmd_lint() {
 }
 
 case "${1:-}" in
-    run | stop | test | update | shell | lint | pot | book | bench) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
-    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot|book|bench" ;;
+    run | stop | test | update | shell | lint | pot | readme | book | bench) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
+    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot|readme|book|bench" ;;
 esac
