@@ -92,6 +92,23 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
         self.assertEqual(task.insurance_due_at, datetime(2026, 3, 2, 14, 0))
         self.assertEqual(task.date_deadline, date(2026, 3, 2))
 
+    def test_gathering_information_task_for_leads_by_email(self):
+        lead = (
+            self.env["crm.lead"]
+            .with_context(default_team_id=self.team_sales.id)
+            .message_new(
+                {
+                    "subject": "MTPL for my car",
+                    "from": "Ann Driver <ann@example.com>",
+                    "to": "sales@example.com",
+                    "body": "Hello, I need MTPL from next month.",
+                },
+                {"team_id": self.team_sales.id, "user_id": self.salesman.id},
+            )
+        )
+        self.assertEqual(lead.stage_id, self.stage["sales_gathering"])
+        self.assertEqual(self._tasks(lead, "gather_information").user_id, self.salesman)
+
     @freeze_time(MONDAY_9)
     def test_waiting_for_data_is_due_within_two_hours(self):
         self.lead.stage_id = self.stage["sales_waiting"]
@@ -310,12 +327,14 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
 
         def move(lead):
             self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
             lead.stage_id = self.stage["sales_waiting"]
             self.env.flush_all()
+            return self.env.cr.sql_log_count - before
 
         move(leads[0])  # warms Odoo's caches, as any earlier request would
         with self.assertQueryCount(__system__=STAGE_CHANGE_QUERIES):
-            move(leads[1])
+            with_shipped_rules = move(leads[1])
         model = self.env.ref("crm.model_crm_lead")
         stage_field = self.env.ref("crm.field_crm_lead__stage_id")
         self.env["base.automation"].create(
@@ -344,11 +363,13 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
         )
         move(leads[2])  # caches cleared by the new rules are warmed again
         with self.assertQueryCount(__system__=STAGE_CHANGE_QUERIES):
-            move(leads[3])
+            with_more_rules = move(leads[3])
+        # Not one query per rule: a few of slack for caches warmed differently.
+        self.assertLessEqual(with_more_rules, with_shipped_rules + 5)
         self.assertEqual(len(self._tasks(leads[3], "missing_data")), 1)
         self.assertEqual(leads[3].priority, "0")
 
 
-# Measured: 73 with the shipped rules, 64 with 40 more (a few caches are
-# colder the first time). One query more per rule would make it 113.
-STAGE_CHANGE_QUERIES = 75
+# Measured: 73 to 79 with the shipped rules (depending on the data: lead
+# scoring, demo), 64 to 70 with 40 more. One query per rule would add 40.
+STAGE_CHANGE_QUERIES = 85
