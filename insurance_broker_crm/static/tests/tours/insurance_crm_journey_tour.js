@@ -16,12 +16,14 @@ function openPipeline(team) {
     return [
         {
             content: "Open the Sales menu",
-            trigger: ".o_main_navbar .dropdown-toggle[data-menu-xmlid='crm.crm_menu_sales']",
+            trigger:
+                ".o_main_navbar .dropdown-toggle[data-menu-xmlid='crm.crm_menu_sales']",
             run: "click",
         },
         {
             content: "Open the sales teams",
-            trigger: ".dropdown-item[data-menu-xmlid='crm.sales_team_menu_team_pipeline']",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='crm.sales_team_menu_team_pipeline']",
             run: "click",
         },
         {
