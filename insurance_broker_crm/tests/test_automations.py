@@ -169,6 +169,9 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
 
         lead.stage_id = self.stage["fulfilment_issued"]
         self.assertEqual(lead.user_id, self.printer)
+        # The printer is no member of the Fulfilment team: the deal stays in it.
+        self.assertNotIn(self.printer, self.fulfilment_team.member_ids)
+        self.assertEqual(lead.team_id, self.fulfilment_team)
         self.assertEqual(self._tasks(lead, "print_policy").user_id, self.printer)
 
         lead.stage_id = self.stage["fulfilment_retyping"]

@@ -99,20 +99,6 @@ class TestCrmJourneyTour(HttpCase):
             ]
         )
         cls.quote.action_choose()
-        # TEMP-POLICY-NUMBER-VIEW
-        form = cls.env["crm.lead"].get_view(view_type="form")["arch"]
-        if 'name="policy_number"' not in form:
-            cls.env["ir.ui.view"].create(
-                {
-                    "name": "tmp policy number",
-                    "model": "crm.lead",
-                    "inherit_id": cls.env.ref(
-                        "insurance_broker_crm.crm_lead_view_form_insurance"
-                    ).id,
-                    "arch": '<field name="typist_id" position="after">'
-                    '<field name="policy_number"/></field>',
-                }
-            )
 
     def test_sales_fulfilment_renewal_journey_tour(self):
         """Hand the deal over, type, print and deliver its policy by courier

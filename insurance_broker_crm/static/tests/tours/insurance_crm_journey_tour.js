@@ -90,7 +90,7 @@ function moveToStage(stage) {
 function openDeliveryTab() {
     return {
         content: "Open the Payment & Delivery tab",
-        trigger: ".o_form_view .o_notebook .nav-link:contains('Payment & Delivery')",
+        trigger: ".o_form_view .o_notebook a.nav-link[name=insurance_payment]",
         run: "click",
     };
 }
@@ -156,6 +156,11 @@ registry.category("web_tour.tours").add("insurance_crm_journey_tour", {
                 .toFormat("MM/dd/yyyy HH:mm:ss")} && press Enter`,
         },
         ...moveToStage("Courier delivery"),
+        {
+            content: "Open the Insurance tab",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=insurance]",
+            run: "click",
+        },
         {
             content: "The client has the policy: type its number",
             trigger: ".o_field_widget[name=policy_number] input",
