@@ -8,6 +8,12 @@ plans) are computed here with the addons' own rules, then a random sample is
 recomputed through the ORM and compared, and re-validated against the models'
 constraints (``check_sample``).
 
+Open Renewal leads (``add_renewal_leads``) follow active policies, one per
+ten policies of the book: crm_lead rows with their follower and their creation
+message, as the ORM stores them when it creates such a lead; most of them wait
+in a bucket their policy's end date has left behind (the bucket cron's work),
+some are in the right one, some were moved further on by hand.
+
 Policies come in renewal chains: each client's contract is renewed year after
 year (renewed policies link predecessor and successor), the last one is active,
 expired, cancelled or a draft renewal; policies that ended in the last
@@ -21,11 +27,14 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, fields
 from odoo.tools import SQL, float_round
+from odoo.tools.mail import generate_tracking_message_id
 
 from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
+from odoo.addons.insurance_broker_crm.models.crm_lead import RENEWAL_BUCKETS
 
 SIZES = {
     "tiny": 500,
@@ -56,6 +65,21 @@ LAST_NAMES = (
 COMPANY_WORDS = "Nordic Baltic Alpine Atlas Delta Vega Orion Terra Polar Metro".split()
 COMPANY_KINDS = "Logistics Bakery Builders Foods Motors Textiles Pharma Studio".split()
 PLATE_LETTERS = "ABCEHKMOPTXY"
+# One open Renewal lead per this many policies of the book (100,000 leads on
+# the xlarge book, 50 on the tiny one).
+POLICIES_PER_RENEWAL_LEAD = 10
+BUCKET_CODES = [code for __, code in RENEWAL_BUCKETS]
+
+
+def renewal_bucket(date_end, day):
+    """The bucket a renewal lead belongs in on ``day``: the rule of
+    insurance_broker_crm (``_continue_in_renewal``, the bucket cron)."""
+    return next(
+        code
+        for months, code in RENEWAL_BUCKETS
+        if date_end + timedelta(days=1) >= day + relativedelta(months=months)
+        or code == "renewal_month"
+    )
 
 
 def _weighted(rng, choices):
@@ -620,6 +644,284 @@ class BookGenerator:
                 self.now,
             )
 
+    # ------------------------------------------------------------------
+    # Open Renewal leads
+    # ------------------------------------------------------------------
+
+    LEAD_COLUMNS = (
+        "id",
+        "name",
+        "type",
+        "partner_id",
+        "partner_name",
+        "contact_name",
+        "lang_id",
+        "team_id",
+        "stage_id",
+        "user_id",
+        "company_id",
+        "policy_id",
+        "insurance_product_id",
+        "insurance_date_start",
+        "insurance_term_months",
+        "insurance_date_end",
+        "insurance_client_manager_id",
+        "deal_premium",
+        "deal_commission",
+        "card_cost",
+        "amount_client_pays",
+        "deal_budget",
+        "active",
+        "priority",
+        "color",
+        "expected_revenue",
+        "recurring_revenue",
+        "prorated_revenue",
+        "recurring_revenue_monthly",
+        "recurring_revenue_monthly_prorated",
+        "recurring_revenue_prorated",
+        "day_open",
+        "day_close",
+        "message_bounce",
+        "date_open",
+        "date_last_stage_update",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    )
+    # What the ORM gives such a lead besides its row: its salesperson as
+    # follower and the "created for the team" message.
+    FOLLOWER_COLUMNS = ("id", "res_model", "res_id", "partner_id")
+    MESSAGE_COLUMNS = (
+        "model",
+        "res_id",
+        "record_name",
+        "record_company_id",
+        "record_alias_domain_id",
+        "subtype_id",
+        "message_type",
+        "author_id",
+        "email_from",
+        "reply_to",
+        "message_id",
+        "body",
+        "email_add_signature",
+        "date",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    )
+
+    def _stage_plan(self, date_end):
+        """(stage code, bucket due today) of a lead whose policy ends on
+        ``date_end``. Most leads wait in a bucket their end date has left
+        behind (the long buckets not refreshed for months, as after an
+        import); a few are already in the right one; 4 in 100 were moved
+        further on by hand, to a later bucket. Leads due within three months
+        were handed over day by day: they are in "A month" already, save
+        those whose three months begin today (a day's worth, each handed to
+        its manager). None is taken into work: entering that stage runs the
+        addon's automation rules, which a bulk load would not."""
+        rng = self.rng
+        target = renewal_bucket(date_end, self.today)
+        index = BUCKET_CODES.index(target)
+        draw = rng.random()
+        if draw < 0.04 and target != BUCKET_CODES[-1]:
+            return rng.choice(BUCKET_CODES[index + 1 :]), target
+        if target == "renewal_month":
+            return renewal_bucket(date_end, self.today - timedelta(days=1)), target
+        if index == 0 or draw < 0.14:
+            return target, target
+        return rng.choice(BUCKET_CODES[:index]), target
+
+    def add_renewal_leads(self, count):
+        """``count`` open Renewal leads on active policies that have none."""
+        env, cr = self.env, self.cr
+        Lead = env["crm.lead"]
+        team = env.ref("insurance_broker_crm.team_insurance_renewal")
+        stage_of = {code: Lead._insurance_stage(code).id for code in BUCKET_CODES}
+        cr.execute(
+            """SELECT policy.id, policy.name, policy.partner_id, policy.product_id,
+                      policy.client_manager_id, policy.company_id, policy.premium,
+                      policy.commission_amount, policy.date_end, client.name,
+                      client.is_company, client.lang, parent.name,
+                      client.company_name, product.default_term_months,
+                      manager.partner_id,
+                      concat_ws('', client.email, client.phone, client.mobile,
+                                client.function, client.title::text, client.website,
+                                client.street, client.street2, client.zip,
+                                client.city, client.state_id::text,
+                                client.country_id::text)
+                 FROM insurance_policy policy
+                 JOIN res_partner client ON client.id = policy.partner_id
+                 JOIN insurance_product product ON product.id = policy.product_id
+                 JOIN res_users manager ON manager.id = policy.client_manager_id
+            LEFT JOIN res_partner parent ON parent.id = client.parent_id
+                WHERE policy.state = 'active'
+                  AND NOT EXISTS (SELECT 1 FROM crm_lead lead
+                                   WHERE lead.policy_id = policy.id)
+             ORDER BY policy.id"""
+        )
+        candidates = cr.fetchall()
+        chosen = sorted(self.rng.sample(candidates, min(count, len(candidates))))
+        # The book's clients have no e-mail, phone or address: the lead
+        # copies none (crm's _compute_email_from, _compute_phone, ...).
+        if any(row[16] for row in chosen):
+            raise NotImplementedError("clients with contact details")
+        ids = _reserve_ids(cr, "crm_lead", len(chosen))
+        follower_ids = _reserve_ids(cr, "mail_followers", len(chosen))
+        subtype_ids, __, __ = env["mail.message.subtype"]._default_subtypes("crm.lead")
+        lang_ids = {
+            code: env["res.lang"]._get_data(code=code).id
+            for code in {row[11] for row in chosen if row[11]}
+        }
+        message = self._creation_message_values(team)
+        leads, followers, messages = [], [], []
+        stats = {"renewal_leads": len(chosen), "renewal_leads_to_move": 0}
+        for lead_id, follower_id, row in zip(ids, follower_ids, chosen, strict=True):
+            code, target = self._stage_plan(row[8])
+            if (
+                code in BUCKET_CODES
+                and code != target
+                and (BUCKET_CODES.index(code) < BUCKET_CODES.index(target))
+            ):
+                stats["renewal_leads_to_move"] += 1
+            lead = self._lead_row(lead_id, row, team, stage_of[code], lang_ids)
+            leads.append(lead)
+            followers.append((follower_id, "crm.lead", lead_id, row[15]))
+            message.update(
+                res_id=lead_id,
+                record_name=lead[1],
+                record_company_id=row[5],
+                message_id=generate_tracking_message_id(f"{lead_id}-crm.lead"),
+            )
+            messages.append(tuple(message[column] for column in self.MESSAGE_COLUMNS))
+        tables = (
+            "crm_lead",
+            "mail_followers",
+            "mail_followers_mail_message_subtype_rel",
+            "mail_message",
+        )
+        with _bulk_load(cr, tables):
+            _copy(cr, "crm_lead", self.LEAD_COLUMNS, leads)
+            _copy(cr, "mail_followers", self.FOLLOWER_COLUMNS, followers)
+            _copy(
+                cr,
+                "mail_followers_mail_message_subtype_rel",
+                ("mail_followers_id", "mail_message_subtype_id"),
+                (
+                    (follower[0], subtype_id)
+                    for follower in followers
+                    for subtype_id in subtype_ids
+                ),
+            )
+            _copy(cr, "mail_message", self.MESSAGE_COLUMNS, messages)
+        for table in tables:
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+        self.env.invalidate_all()
+        return stats
+
+    def _creation_message_values(self, team):
+        """The message mail.thread's create posts on a new lead of ``team``
+        (message_post with the creation subtype), less what is the lead's."""
+        env = self.env
+        draft = env["crm.lead"].new({"team_id": team.id})
+        author_id, email_from = env["mail.thread"]._message_compute_author()
+        alias_domain = self.company.alias_domain_id or env["mail.alias.domain"].search(
+            [], limit=1
+        )
+        body = Markup('<div summary="o_mail_notification"><p>%s</p></div>') % (
+            draft._creation_message()
+        )
+        # stored as the Html field writes it (sanitized)
+        body = env["mail.message"]._fields["body"].convert_to_column(body, draft)
+        return {
+            "model": "crm.lead",
+            "record_alias_domain_id": alias_domain.id,
+            "subtype_id": draft._creation_subtype().id,
+            "message_type": "notification",
+            "author_id": author_id,
+            "email_from": email_from,
+            # crm.lead's _notify_get_reply_to: its team's alias, if any
+            "reply_to": team.sudo()._notify_get_reply_to(default=email_from)[team.id],
+            "body": str(body),
+            "email_add_signature": True,
+            "date": self.now,
+            "create_uid": self.uid,
+            "create_date": self.now,
+            "write_uid": self.uid,
+            "write_date": self.now,
+        }
+
+    def _lead_row(self, lead_id, row, team, stage_id, lang_ids):
+        (
+            policy_id,
+            policy_name,
+            partner_id,
+            product_id,
+            manager_id,
+            company_id,
+            premium,
+            commission,
+            date_end,
+            client_name,
+            is_company,
+            lang,
+            parent_name,
+            company_name,
+            term,
+            __,
+            __,
+        ) = row
+        rounding = self.currency.rounding
+        card_cost = self.company.insurance_card_cost
+        date_start = date_end + timedelta(days=1)
+        return (
+            lead_id,
+            f"Renewal of {policy_name}",
+            "opportunity",
+            partner_id,
+            # crm's _prepare_partner_name_from_partner, ..._contact_name_...
+            parent_name or (client_name if is_company else company_name),
+            None if is_company else client_name,
+            lang_ids.get(lang),
+            team.id,
+            stage_id,
+            manager_id,
+            company_id,
+            policy_id,
+            product_id,
+            date_start,
+            term,
+            self.env["insurance.policy"].end_date_for(date_start, term),
+            manager_id,
+            premium,
+            commission,
+            card_cost,
+            premium,  # amount to collect: no delivery, card, cross-sale, discount
+            float_round(commission - card_cost, precision_rounding=rounding),
+            True,
+            "0",
+            0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0,
+            0,
+            0,
+            self.now,  # date_open: the salesperson is assigned at creation
+            self.now,
+            self.uid,
+            self.now,
+            self.uid,
+            self.now,
+        )
+
 
 def check_sample(env, size=200, seed=7):
     """Recompute a random sample through the ORM and compare with what was
@@ -667,4 +969,114 @@ def check_sample(env, size=200, seed=7):
             records._validate_fields(list(Model._fields))
         except Exception as error:  # noqa: BLE001 - reported, not raised
             problems.append(f"{model_name}: constraint refused the sample: {error}")
+    problems += check_renewal_leads(env, size=max(5, size // 10), rng=rng)
     return problems
+
+
+# Given to create, as the pipeline gives them (_continue_in_renewal); the
+# rest of the row, the follower and the creation message are the ORM's.
+LEAD_INPUT_FIELDS = (
+    "name",
+    "type",
+    "partner_id",
+    "team_id",
+    "stage_id",
+    "user_id",
+    "company_id",
+    "policy_id",
+    "insurance_product_id",
+    "insurance_date_start",
+    "insurance_client_manager_id",
+    "deal_premium",
+    "deal_commission",
+)
+# Set from the clock: compared as set or not.
+LEAD_TIMESTAMPS = {"create_date", "write_date", "date_open", "date_last_stage_update"}
+MESSAGE_OWN = {"id", "res_id", "message_id", "date", "create_date", "write_date"}
+
+
+def check_renewal_leads(env, size=20, rng=None):
+    """Create each lead of a sample again through the ORM, from the values
+    the pipeline gives, and compare what it stores with the bulk rows:
+    every column of crm_lead, the followers and their subtypes, the
+    creation message. The ORM's leads are rolled back."""
+    rng = rng or random.Random(7)
+    team = env.ref("insurance_broker_crm.team_insurance_renewal")
+    Lead = env["crm.lead"]
+    env.cr.execute(
+        "SELECT id FROM crm_lead WHERE team_id = %s AND policy_id IS NOT NULL "
+        "ORDER BY id",
+        [team.id],
+    )
+    ids = [row[0] for row in env.cr.fetchall()]
+    sample = Lead.browse(sorted(rng.sample(ids, min(size, len(ids)))))
+    problems = []
+    try:
+        sample._validate_fields(list(Lead._fields))
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        problems.append(f"crm.lead: constraint refused the sample: {error}")
+    pairs = []
+    env.flush_all()
+    env.cr.execute("SAVEPOINT check_renewal_leads")
+    try:
+        for lead in sample:
+            values = lead._convert_to_write(
+                {name: lead[name] for name in LEAD_INPUT_FIELDS}
+            )
+            # One by one, as the pipeline creates them: crm's predictive
+            # scoring gives a lead created in a batch another probability.
+            pairs.append((lead.id, Lead.create(values).id))
+            env.flush_all()
+        env.cr.precommit.run()  # what mail writes at commit time
+        for bulk_id, orm_id in pairs:
+            bulk, orm = (_lead_state(env, lead_id) for lead_id in (bulk_id, orm_id))
+            for part in bulk:
+                for key in sorted(set(bulk[part]) | set(orm[part])):
+                    old, new = bulk[part].get(key), orm[part].get(key)
+                    if old != new:
+                        problems.append(
+                            f"crm.lead({bulk_id}) {part} {key}: "
+                            f"bulk {old!r} != ORM {new!r}"
+                        )
+    finally:
+        env.cr.execute("ROLLBACK TO SAVEPOINT check_renewal_leads")
+        env.cr.precommit.clear()
+        env.cr.postcommit.clear()
+        env.invalidate_all()
+    return problems
+
+
+def _lead_state(env, lead_id):
+    """What a lead is made of in the database, without its own ids."""
+    cr = env.cr
+    cr.execute("SELECT row_to_json(lead) FROM crm_lead lead WHERE id = %s", [lead_id])
+    row = cr.fetchone()[0]
+    for name in LEAD_TIMESTAMPS:
+        row[name] = row[name] is not None
+    del row["id"]
+    cr.execute(
+        """SELECT follower.partner_id,
+                  array_agg(rel.mail_message_subtype_id
+                            ORDER BY rel.mail_message_subtype_id)
+             FROM mail_followers follower
+        LEFT JOIN mail_followers_mail_message_subtype_rel rel
+               ON rel.mail_followers_id = follower.id
+            WHERE follower.res_model = 'crm.lead' AND follower.res_id = %s
+         GROUP BY follower.partner_id""",
+        [lead_id],
+    )
+    followers = {f"partner {partner}": subtypes for partner, subtypes in cr.fetchall()}
+    # The creation message; the assignment notice sent to the salesperson
+    # (a user_notification and its e-mail) is not kept in the book.
+    cr.execute(
+        """SELECT row_to_json(message) FROM mail_message message
+            WHERE model = 'crm.lead' AND res_id = %s
+              AND message_type != 'user_notification'""",
+        [lead_id],
+    )
+    messages = [
+        {key: value for key, value in row.items() if key not in MESSAGE_OWN}
+        for (row,) in cr.fetchall()
+    ]
+    message = {"count": len(messages), **(messages[0] if messages else {})}
+    return {"row": row, "followers": followers, "message": message}

@@ -183,6 +183,15 @@ class CrmLead(models.Model):
             else:
                 lead.insurance_date_end = False
 
+    def _compute_team_id(self):
+        """A deal in one of the broker's pipelines stays in it when the
+        automations hand it to someone of another team (the printer, the
+        logistician...): the pipeline is the process, not the person's team."""
+        in_pipeline = self.filtered(
+            lambda lead: lead.team_id and lead.stage_id.insurance_stage_code
+        )
+        return super(CrmLead, self - in_pipeline)._compute_team_id()
+
     @api.depends("courier_name", "courier_phone")
     def _compute_courier_assigned_at(self):
         now = fields.Datetime.now()
@@ -608,9 +617,10 @@ class CrmLead(models.Model):
         week) or ask the head of sales to assign one.
 
         One query finds the leads whose bucket must change, only ever forward
-        (a lead a person moved further on stays where it is); writes go by
-        batch through the ORM, each batch committed under ir.cron and
-        reported; a second run finds nothing to do."""
+        (a lead a person moved further on stays where it is); each batch moves
+        set-wise (``_move_to_bucket``: one UPDATE, the tracking notes, the
+        recomputations and automation rules of a stage write), is committed
+        under ir.cron and reported; a second run finds nothing to do."""
         today = fields.Date.context_today(self)
         stages = {code: self._insurance_stage(code) for __, code in RENEWAL_BUCKETS}
         order = [stages[code].id for __, code in RENEWAL_BUCKETS]
@@ -643,19 +653,577 @@ class CrmLead(models.Model):
             if rank[target] > rank[stage_id]:  # forward only
                 by_target[target].append(lead_id)
         total = sum(len(ids) for ids in by_target.values())
-        done = 0
+        done = processed = 0
         for target, lead_ids in by_target.items():
+            stage = self.env["crm.stage"].browse(target)
+            sources = order[: rank[target]]
+            rules = self._bucket_automations(
+                ["stage_id", "date_last_stage_update", "date_closed"]
+            )
             for start in range(0, len(lead_ids), BUCKET_BATCH_SIZE):
                 batch = self.browse(lead_ids[start : start + BUCKET_BATCH_SIZE])
-                batch.write({"stage_id": target})
+                moved = batch._move_to_bucket(stage, sources, rules)
                 if target == stages["renewal_month"].id:
-                    batch._assign_renewal_managers()
-                done += len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                    moved._assign_renewal_managers()
+                done += len(moved)
+                processed += len(batch)
+                self.env["ir.cron"]._notify_progress(
+                    done=processed, remaining=total - processed
+                )
                 if self.env.context.get("cron_id") and not modules.module.current_test:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.invalidate_all()  # flushes first; keeps the cache small
         _logger.info("Renewal buckets: %s leads moved", done)
         return done
+
+    def _move_to_bucket(self, stage, sources, rules=None):
+        """Move the leads of ``self`` still open in one of the stages
+        ``sources`` (ids) to ``stage`` as ``write({"stage_id": stage.id})``
+        does, but set-wise where the write works lead by lead:
+
+        - the row, in one UPDATE (``_write_bucket_sql``): the stage, the values
+          crm's write adds (last stage update, closed date cleared), write
+          user and date, and the fields that depend on the stage
+          (probabilities, prorated revenues, days to close) as crm computes
+          them; with the ORM's invariants (access rights, ``modified`` before
+          and after, cache, constraints);
+        - the tracking note of each lead (``_log_bucket_moves``).
+
+        What the overrides of write do on a stage change is done here: crm's
+        values, mail's tracking. A move that asks more of them goes through
+        ``write`` (``_bucket_move_needs_write``), and so does a batch on which
+        an automation rule would run (``_bucket_rules_apply``: the move is
+        undone to its savepoint and redone by write, which runs the rules as
+        always). Only leads still in a source stage move (forward only,
+        idempotent). ``rules``: ``_bucket_automations``, if known. Returns the
+        leads moved."""
+        if not sources:
+            return self.browse()
+        env = self.env
+        self.flush_model()
+        env.cr.execute(
+            SQL(
+                """SELECT id, stage_id, company_id, team_id, name, lost_reason_id,
+                          active, probability, automated_probability,
+                          expected_revenue, recurring_revenue,
+                          recurring_revenue_monthly, prorated_revenue,
+                          recurring_revenue_monthly_prorated,
+                          recurring_revenue_prorated, day_close
+                     FROM crm_lead
+                    WHERE id = ANY(%s) AND active AND stage_id = ANY(%s)
+                 ORDER BY id""",
+                self.ids,
+                list(sources),
+            )
+        )
+        rows = {row["id"]: row for row in env.cr.dictfetchall()}
+        moved = self.browse(list(rows))
+        values = {
+            "stage_id": stage.id,
+            "date_last_stage_update": env.cr.now(),
+            "date_closed": False,
+        }
+        if not moved or moved._bucket_move_needs_write(stage, sources, values):
+            moved.write({"stage_id": stage.id})
+            return moved
+        if rules is None:
+            rules = moved._bucket_automations(values)
+        pre = [
+            (domain, rule._filter_pre(moved.with_env(rule.env)))
+            for rule, domain in rules
+        ]
+        pre = [(domain, leads) for domain, leads in pre if leads]
+        if pre:
+            env.flush_all()
+            env.cr.execute("SAVEPOINT renewal_bucket_move")
+        if not moved._write_bucket_sql(values, rows):
+            models.BaseModel.write(moved, values)
+            moved._recompute_bucket_dependents()
+            for lead in moved:
+                rows[lead.id]["probability"] = lead.probability
+        env.flush_all()
+        if pre:
+            if moved._bucket_rules_apply(pre):
+                env.cr.execute("ROLLBACK TO SAVEPOINT renewal_bucket_move")
+                env.invalidate_all()
+                moved.write({"stage_id": stage.id})
+                return moved
+            env.cr.execute("RELEASE SAVEPOINT renewal_bucket_move")
+        moved._log_bucket_moves(stage, rows)
+        return moved
+
+    def _bucket_move_needs_write(self, stage, sources, values):
+        """Whether this move asks more of write than ``_move_to_bucket`` does:
+        fields required to enter the stage (checked lead by lead), a won stage
+        on either side (crm's predictive scoring statistics), a stage that
+        continues the lead in another pipeline, a tracked field among those
+        the move recomputes (mail tracks it through its compute)."""
+        Stage = self.env["crm.stage"]
+        code = stage.insurance_stage_code
+        return bool(
+            stage.sudo().required_field_ids
+            or (stage | Stage.browse(sources)).filtered("is_won")
+            or code in REFUSAL_CODES
+            or code in FORWARDERS
+            or set(self._track_get_fields())
+            & {field.name for field in self._bucket_dependents(values)}
+        )
+
+    def _bucket_dependents(self, values):
+        """The stored computed fields of leads that depend on ``values``."""
+        dependents = set()
+        for name in values:
+            dependents.update(
+                field
+                for field in self.pool.get_dependent_fields(self._fields[name])
+                if field.store and field.model_name == self._name
+            )
+        return dependents
+
+    def _write_bucket_sql(self, values, rows):
+        """Write the move of these leads (``rows``: their columns before it)
+        in one UPDATE, the fields that depend on the stage computed set-wise
+        as crm computes them: ``_compute_probabilities`` (crm's predictive
+        scoring, ``_pls_get_naive_bayes_probabilities``, with the new stage in
+        the cache; the probability follows when it was automated), the
+        prorated revenues, the days to close (none: the closed date is
+        cleared). As the ORM writes, a value equal to the cached one is not
+        written. Keeps the ORM's invariants: access rights, ``modified``
+        before and after, the cache (left as after a flush), the constraints.
+
+        Returns False, having done nothing, when another stored field depends
+        on the stage or when one of those compute methods is not crm's (an
+        override): then the ORM computes them (``_recompute_bucket_dependents``)."""
+        from odoo.tools import float_compare
+
+        computes = {
+            "date_last_stage_update": "_compute_date_last_stage_update",
+            "automated_probability": "_compute_probabilities",
+            "probability": "_compute_probabilities",
+            "prorated_revenue": "_compute_prorated_revenue",
+            "recurring_revenue_monthly_prorated": (
+                "_compute_recurring_revenue_monthly_prorated"
+            ),
+            "recurring_revenue_prorated": "_compute_recurring_revenue_prorated",
+            "day_close": "_compute_day_close",
+        }
+        crm = "odoo.addons.crm.models.crm_lead"
+        dependents = self._bucket_dependents(values)
+        if any(
+            computes.get(field.name) != field.compute for field in dependents
+        ) or any(
+            getattr(type(self), method).__module__ != crm
+            for method in {*computes.values(), "_compute_is_automated_probability"}
+        ):
+            return False
+        env = self.env
+        names = [*values, *(name for name in computes if name not in values)]
+        self.check_access("write")
+        self.check_field_access_rights("write", names)
+        protected = [self._fields[name] for name in names]
+        with env.protecting(protected, self):
+            self.modified(["stage_id"], before=True)
+        self.fetch(["team_id", *self._pls_get_safe_fields()])
+        env.cache.update(
+            self, self._fields["stage_id"], [values["stage_id"]] * len(self)
+        )
+        probabilities = self._pls_get_naive_bayes_probabilities()
+        written = list(computes)[1:]
+        fields_ = [self._fields[name] for name in written]
+        # Float fields without digits: cache and column values are the float
+        plain = {
+            field
+            for field in fields_
+            if field.type == "float"
+            and not field.get_digits(env)
+            and not field.company_dependent
+        }
+        columns = {name: [] for name in written}
+        cached = {name: [] for name in written}
+        for lead_id in self._ids:
+            row = rows[lead_id]
+            new = {
+                "automated_probability": row["automated_probability"] or 0.0,
+                "probability": row["probability"] or 0.0,
+            }
+            if lead_id in probabilities:
+                # crm's _compute_probabilities, _compute_is_automated_probability
+                automated = (
+                    float_compare(new["probability"], new["automated_probability"], 2)
+                    == 0
+                )
+                new["automated_probability"] = probabilities[lead_id]
+                if row["active"] and automated:
+                    new["probability"] = probabilities[lead_id]
+            probability = new["probability"]
+            new["prorated_revenue"] = round(
+                (row["expected_revenue"] or 0.0) * probability / 100.0, 2
+            )
+            new["recurring_revenue_monthly_prorated"] = (
+                (row["recurring_revenue_monthly"] or 0.0) * probability / 100.0
+            )
+            new["recurring_revenue_prorated"] = (
+                (row["recurring_revenue"] or 0.0) * probability / 100.0
+            )
+            new["day_close"] = 0.0
+            for field in fields_:
+                value = new[field.name]
+                if not value or field in plain:
+                    value = column = float(value or 0.0)
+                else:
+                    value = field.convert_to_cache(value, self.browse(lead_id))
+                    column = field.convert_to_column_update(value, self.browse(lead_id))
+                cached[field.name].append(value)
+                columns[field.name].append(
+                    None if value == (row[field.name] or 0.0) else column
+                )
+            row["probability"] = probability  # for _log_bucket_moves
+        now = values["date_last_stage_update"]
+        env.cr.execute(
+            SQL(
+                """UPDATE crm_lead lead
+                      SET stage_id = %(stage)s, date_last_stage_update = %(now)s,
+                          date_closed = NULL, write_uid = %(uid)s, write_date = %(now)s,
+                          %(computed)s
+                     FROM unnest(%(ids)s::int[], %(arrays)s) AS new(id, %(names)s)
+                    WHERE lead.id = new.id""",
+                stage=values["stage_id"],
+                now=now,
+                uid=env.uid,
+                ids=self.ids,
+                computed=SQL(", ").join(
+                    SQL("%s = COALESCE(new.%s, lead.%s)", *[SQL.identifier(name)] * 3)
+                    for name in written
+                ),
+                arrays=SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        columns[name],
+                        SQL(self._fields[name].column_type[1]),
+                    )
+                    for name in written
+                ),
+                names=SQL(", ").join(SQL.identifier(name) for name in written),
+            )
+        )
+        # the cache holds what the database now does, as after the ORM's flush
+        for name, value in [
+            ("date_last_stage_update", now),
+            ("date_closed", False),
+            ("write_uid", env.uid),
+            ("write_date", now),
+        ]:
+            field = self._fields[name]
+            cached[name] = [field.convert_to_cache(value, self)] * len(self)
+        for name, column in cached.items():
+            env.cache.update(self, self._fields[name], column)
+        with env.protecting(protected, self):
+            self.modified(names)
+        self._validate_fields(names)
+        return True
+
+    def _recompute_bucket_dependents(self):
+        """Compute on the moved leads what the move marked to recompute, as
+        the flush would (``Field.compute_value``), calling the compute methods
+        themselves in the order of their dependencies: through
+        ``_compute_field_value``, base_automation's patch would evaluate every
+        rule's domains lead by lead for each compute method, a few
+        milliseconds a lead (``_bucket_rules_apply`` checks those rules
+        set-wise). mail's override of it tracks computed tracked fields: a
+        move recomputing one goes through write."""
+        env = self.env
+        tocompute = env.transaction.tocompute
+        todo = [
+            field
+            for field in self._fields.values()
+            if field.store
+            and field.compute
+            and not set(tocompute.get(field, ())).isdisjoint(self._ids)
+        ]
+        while todo:
+            pending = {field.name for field in todo}
+            field = next(
+                (
+                    field
+                    for field in todo
+                    if not pending.intersection(
+                        path.split(".")[0] for path in self.pool.field_depends[field]
+                    )
+                    - {field.name for field in self.pool.field_computed[field]}
+                ),
+                todo[0],
+            )
+            computed = self.pool.field_computed[field]
+            todo = [other for other in todo if other not in computed]
+            records = self.browse(
+                [id_ for id_ in self._ids if id_ in tocompute.get(field, ())]
+            )
+            if field.compute_sudo:
+                records = records.sudo()
+            for other in computed:
+                if other.store:
+                    env.remove_to_compute(other, records)
+            with env.protecting(computed, records):
+                models.BaseModel._compute_field_value(records, field)
+
+    def _bucket_automations(self, values):
+        """The automation rules that the write of ``values`` on leads, or the
+        recomputations it triggers, could run (base_automation's patches of
+        write and of _compute_field_value: a write trigger, watching one of
+        those fields or every field), with their postcondition as a domain
+        (None: none)."""
+        from odoo.tools.safe_eval import safe_eval
+
+        # The trigger list is base_automation's own (a dependency).
+        from odoo.addons.base_automation.models.base_automation import (
+            WRITE_TRIGGERS,
+        )
+
+        rules = self.env["base.automation"]._get_actions(self, WRITE_TRIGGERS)
+        watched = {"stage_id"} | {f.name for f in self._bucket_dependents(values)}
+        return [
+            (
+                rule,
+                safe_eval(rule.sudo().filter_domain, rule._get_eval_context())
+                if rule.sudo().filter_domain
+                else None,
+            )
+            for rule in rules
+            if not rule.sudo().trigger_field_ids
+            or watched & set(rule.sudo().trigger_field_ids.mapped("name"))
+        ]
+
+    def _bucket_rules_apply(self, pre):
+        """Whether a rule would run on a moved lead: one that the rule's
+        precondition kept, read before the move (``pre``: postcondition
+        domain, leads kept), and that now satisfies its postcondition; all
+        rules in one search. Then the batch goes through write, which runs
+        them as usual: rules that never apply here (the addon's own rules
+        watch stage_id for other stages) cost one search a batch, not an
+        evaluation of every rule's domain lead by lead."""
+        from odoo.osv import expression
+
+        domains = []
+        for domain, leads in pre:
+            if domain is None:
+                return True
+            if len(leads) < len(self):
+                domain = expression.AND([[("id", "in", leads.ids)], domain])
+            domains.append(domain)
+        return bool(
+            self.with_context(active_test=False).search_count(
+                expression.AND([[("id", "in", self.ids)], expression.OR(domains)]),
+                limit=1,
+            )
+        )
+
+    def _log_bucket_moves(self, stage, rows):
+        """The tracking note of each lead's move to ``stage`` (``rows``: the
+        leads' columns, their old stage, new probability), as mail's
+        ``_message_track`` posts it at commit: message_post with the subtype
+        ``_track_subtype`` gives and a mail.tracking.value, then the tracking
+        template if any. The notes that notify nobody (no follower of the
+        subtype) are inserted set-wise (``_insert_bucket_notes``); the others
+        go through message_post, which sends their notifications.
+
+        ``_track_subtype`` is asked once per old stage and values it reads
+        (crm's: the probability, won at 100; the lost reason; active).
+
+        A lead mail already tracks in this transaction (created in it, or
+        changed) is left to mail, as write's ``_track_prepare`` would: its
+        old stage joins the values tracked at commit, or nothing is tracked if
+        mail discarded its tracking (a lead created in the transaction)."""
+        context = self.env.context
+        if (
+            not self
+            or context.get("tracking_disable")
+            or context.get("mail_notrack")
+            or "stage_id" not in self._track_get_fields()
+        ):
+            return
+        leads = self.sudo()  # as _track_finalize
+        Stage = self.env["crm.stage"]
+        col_info = leads.fields_get(
+            ["stage_id"], attributes=("string", "type", "selection", "currency_field")
+        )["stage_id"]
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        groups = defaultdict(list)
+        for lead_id in leads._ids:
+            row = rows[lead_id]
+            if lead_id in pending:
+                if pending[lead_id] is not None:
+                    pending[lead_id].setdefault(
+                        "stage_id", Stage.browse(row["stage_id"])
+                    )
+                continue
+            key = (
+                row["stage_id"],
+                row["probability"] == 100,
+                row["lost_reason_id"],
+                row["active"],
+            )
+            groups[key].append(lead_id)
+        for key, ids in groups.items():
+            group = leads.browse(ids)
+            old = Stage.browse(key[0])
+            subtype = group[0]._track_subtype({"stage_id": old})
+            body = group[0]._track_get_default_log_message({"stage_id"})
+            tracking = self.env["mail.tracking.value"]._create_tracking_values(
+                old, stage, "stage_id", col_info, group[:1]
+            )
+            if not subtype:
+                for lead in group:
+                    lead._message_log(body=body, tracking_value_ids=[(0, 0, tracking)])
+                continue
+            if not subtype.exists():
+                continue
+            notified = group._bucket_note_recipients(subtype)
+            for lead in notified:
+                lead.message_post(
+                    body=body,
+                    subtype_id=subtype.id,
+                    tracking_value_ids=[(0, 0, tracking)],
+                )
+            (group - notified)._insert_bucket_notes(subtype, body, tracking, rows)
+        if (
+            type(self)._track_template.__module__
+            != "odoo.addons.mail.models.mail_thread"
+        ):
+            for lead in leads.browse([id_ for id_ in leads._ids if id_ not in pending]):
+                if lead._track_template({"stage_id"}):
+                    lead._message_track_post_template({"stage_id"})
+
+    def _bucket_note_recipients(self, subtype):
+        """The leads whose note of ``subtype`` would notify someone: a
+        follower of the subtype (``mail.followers._get_recipient_data``, asked
+        only when one query finds such a follower)."""
+        self.env["mail.followers"].flush_model(["res_model", "res_id", "subtype_ids"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT 1 FROM mail_followers follower
+                     JOIN mail_followers_mail_message_subtype_rel rel
+                       ON rel.mail_followers_id = follower.id
+                    WHERE follower.res_model = %s AND follower.res_id = ANY(%s)
+                      AND rel.mail_message_subtype_id = %s
+                    LIMIT 1""",
+                self._name,
+                self.ids,
+                subtype.id,
+            )
+        )
+        if not self.env.cr.fetchone():
+            return self.browse()
+        recipients = self.env["mail.followers"]._get_recipient_data(
+            self, "notification", subtype.id
+        )
+        return self.browse([id_ for id_ in self.ids if recipients.get(id_)])
+
+    def _insert_bucket_notes(self, subtype, body, tracking, rows):
+        """Insert for each lead the mail.message and mail.tracking.value rows
+        message_post writes for a tracking note that notifies nobody: the
+        same author, sender, reply-to, record name, company and alias domain,
+        thread parent (the lead's first message), Message-Id and values.
+
+        mail's helpers are asked once per company (record company and alias
+        domain: the lead's company) and team (reply-to: crm gives a lead its
+        team's), lead by lead for leads without a team; the record name is
+        the lead's name (``rows``) unless display_name is computed otherwise."""
+        import socket
+
+        if not self:
+            return
+        env = self.env
+        Message = env["mail.message"]
+        author_id, email_from = self._message_compute_author(raise_on_email=True)
+        groups = defaultdict(list)
+        for lead_id in self._ids:
+            row = rows[lead_id]
+            groups[row["company_id"], row["team_id"]].append(lead_id)
+        companies, alias_domains, reply_to = {}, {}, {}
+        for (__, team), ids in groups.items():
+            leads = self.browse(ids if not team else ids[:1])
+            company = leads._mail_get_companies(default=env.company)
+            domain = leads._mail_get_alias_domains(default_company=env.company)
+            replies = leads._notify_get_reply_to(default=email_from)
+            for id_ in ids:
+                lead_id = id_ if not team else ids[0]
+                companies[id_] = company[lead_id].id or None
+                alias_domains[id_] = domain[lead_id].id or None
+                reply_to[id_] = replies[lead_id] or None
+        if (
+            type(self)._compute_display_name is models.BaseModel._compute_display_name
+            and self._rec_name == "name"
+        ):
+            names = [rows[lead_id]["name"] or None for lead_id in self._ids]
+        else:
+            names = [lead.display_name or None for lead in self]
+        now = env.cr.now()
+        body = Message._fields["body"].convert_to_column(body, Message)
+        # Message-Id as mail.message's _get_message_id makes it for a message
+        # on a record (tools.mail.generate_tracking_message_id), in SQL.
+        message_id = SQL(
+            """'<' || lpad(floor(random() * 1e15)::bigint::text, 15, '0') || '.'
+                   || to_char(extract(epoch FROM clock_timestamp()),
+                              'FM9999999999.000000000000000')
+                   || '-openerp-' || lead.id || %s""",
+            f"-{self._name}@{socket.gethostname()}>",
+        )
+        env.cr.execute(
+            SQL(
+                """WITH note AS (
+                    INSERT INTO mail_message (
+                        model, res_id, parent_id, record_name, record_company_id,
+                        record_alias_domain_id, message_type, subtype_id,
+                        author_id, email_from, reply_to, body, message_id,
+                        email_add_signature, date, create_uid, create_date,
+                        write_uid, write_date)
+                    SELECT %(model)s, lead.id,
+                           (SELECT first.id FROM mail_message first
+                             WHERE first.model = %(model)s
+                               AND first.res_id = lead.id
+                               AND first.message_type != 'user_notification'
+                          ORDER BY first.id LIMIT 1),
+                           lead.record_name, lead.company_id, lead.alias_domain_id,
+                           'notification', %(subtype)s, %(author)s, %(email_from)s,
+                           lead.reply_to, %(body)s, %(message_id)s, TRUE, %(date)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM unnest(%(ids)s::int[], %(names)s::varchar[],
+                                  %(companies)s::int[], %(alias_domains)s::int[],
+                                  %(reply_to)s::varchar[])
+                        AS lead(id, record_name, company_id, alias_domain_id,
+                                reply_to)
+                    RETURNING id
+                )
+                INSERT INTO mail_tracking_value (%(columns)s, mail_message_id,
+                       create_uid, create_date, write_uid, write_date)
+                SELECT %(values)s, note.id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM note""",
+                model=self._name,
+                subtype=subtype.id,
+                author=author_id,
+                email_from=email_from,
+                body=body,
+                date=fields.Datetime.now(),
+                uid=env.uid,
+                now=now,
+                ids=self.ids,
+                names=names,
+                companies=[companies[lead_id] for lead_id in self._ids],
+                alias_domains=[alias_domains[lead_id] for lead_id in self._ids],
+                reply_to=[reply_to[lead_id] for lead_id in self._ids],
+                message_id=message_id,
+                columns=SQL(", ").join(SQL.identifier(name) for name in tracking),
+                values=SQL(", ").join(SQL("%s", value) for value in tracking.values()),
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "message_ids",
+                "message_needaction",
+                "message_needaction_counter",
+                "duration_tracking",
+            ]
+        )
 
     def _assign_renewal_managers(self):
         """A month before the end: the client manager takes the renewal into
