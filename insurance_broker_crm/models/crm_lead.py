@@ -287,15 +287,9 @@ class CrmLead(models.Model):
     def _check_stage_requirements(self, stage, vals=None):
         """Refuse to enter ``stage`` while one of its required fields is empty."""
         self.ensure_one()
-        vals = vals or {}
         # sudo: field definitions (ir.model.fields) are readable by
         # administrators only; they are read here to know what to check.
-        required = stage.sudo().required_field_ids
-        missing = [
-            field.with_context(lang=self.env.lang).field_description
-            for field in required
-            if not (vals[field.name] if field.name in vals else self[field.name])
-        ]
+        missing = self._missing_field_labels(stage.sudo().required_field_ids, vals)
         if missing:
             raise UserError(
                 self.env._(
@@ -306,6 +300,16 @@ class CrmLead(models.Model):
                 )
             )
 
+    def _missing_field_labels(self, required_fields, vals=None):
+        """The labels, in the user's language, of the ``required_fields``
+        (ir.model.fields) that are empty once ``vals`` is written."""
+        vals = vals or {}
+        return [
+            field.with_context(lang=self.env.lang).field_description
+            for field in required_fields
+            if not (vals[field.name] if field.name in vals else self[field.name])
+        ]
+
     def _check_stage_leave_requirements(self, new_stage, vals):
         """Refuse to leave the current stage for ``new_stage`` while one of
         the fields the current stage requires to leave it is empty (e.g. the
@@ -314,12 +318,9 @@ class CrmLead(models.Model):
         if new_stage.insurance_stage_code in REFUSAL_CODES:
             return
         # sudo: field definitions are readable by administrators only.
-        required = self.stage_id.sudo().leave_required_field_ids
-        missing = [
-            field.with_context(lang=self.env.lang).field_description
-            for field in required
-            if not (vals[field.name] if field.name in vals else self[field.name])
-        ]
+        missing = self._missing_field_labels(
+            self.stage_id.sudo().leave_required_field_ids, vals
+        )
         if missing:
             raise UserError(
                 self.env._(
