@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+
+class InsuranceCommissionStatementLine(models.Model):
+    """One row of an insurer's statement and what it was matched to."""
+
+    _name = "insurance.commission.statement.line"
+    _description = "Insurer Commission Statement Row"
+    _order = "statement_id, sequence, id"
+    _check_company_auto = True
+
+    statement_id = fields.Many2one(
+        "insurance.commission.statement",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    sequence = fields.Integer(string="Row")
+    policy_number = fields.Char()
+    premium = fields.Monetary()
+    commission = fields.Monetary(aggregator="sum")
+    period = fields.Date(help="First day of the month the row reports.")
+    policy_id = fields.Many2one(
+        "insurance.policy", index="btree_not_null", check_company=True
+    )
+    commission_line_id = fields.Many2one(
+        "insurance.commission.line",
+        string="Commission Line",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    expected_commission = fields.Monetary(aggregator="sum")
+    difference = fields.Monetary(aggregator="sum")
+    match_state = fields.Selection(
+        [
+            ("matched", "Matched"),
+            ("differing", "Differing"),
+            ("unknown", "Unknown policy"),
+        ],
+        string="Match",
+    )
+    state = fields.Selection(related="statement_id.state", store=True)
+    currency_id = fields.Many2one(related="statement_id.currency_id", store=True)
+    insurer_id = fields.Many2one(related="statement_id.insurer_id", store=True)
+    company_id = fields.Many2one(
+        related="statement_id.company_id", store=True, index=True
+    )

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    insurance_invoice_lead_days = fields.Integer(
+        related="company_id.insurance_invoice_lead_days", readonly=False
+    )
+    insurance_insurer_bill_grouping = fields.Selection(
+        related="company_id.insurance_insurer_bill_grouping", readonly=False
+    )
+    insurance_commission_tax_id = fields.Many2one(
+        related="company_id.insurance_commission_tax_id", readonly=False
+    )
