@@ -19,7 +19,6 @@
         "data/mail_activity_type_data.xml",
         "data/insurance_reminder_level_data.xml",
         "data/ir_cron.xml",
-        "report/insurance_xlsx_reports.xml",
         "report/insurance_producer_statement_report.xml",
         "views/insurance_account_menus.xml",
         "views/account_move_views.xml",
@@ -40,6 +39,9 @@
     ],
     "demo": [
         "demo/insurance_account_demo.xml",
+        "demo/insurance_commission_demo.xml",
+        "demo/insurance_statement_demo.xml",
+        "demo/insurance_reminder_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -123,6 +123,21 @@ class InsuranceCommissionLine(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------
+    # BUSINESS METHODS (called by insurance.policy)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _record_expected(self, policies):
+        """Record the expected commission of confirmed ``policies``, one line
+        per instalment; return the lines created."""
+        return self.browse()
+
+    @api.model
+    def _record_chargebacks(self, policies):
+        """Record the chargeback of cancelled ``policies``; return the lines."""
+        return self.browse()
+
     @api.depends("statement_line_ids.commission", "statement_line_ids.state")
     def _compute_received_amount(self):
         for line in self:
