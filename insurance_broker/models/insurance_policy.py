@@ -547,7 +547,7 @@ class InsurancePolicy(models.Model):
                 )
             )
         self.write({"state": "cancelled", "cancel_reason": reason, "cancel_date": date})
-        self.installment_ids.filtered(lambda i: i.date_due > date).unlink()
+        self._drop_installments_after(date)
         # A cancelled renewal no longer renews its predecessor: the predecessor
         # is again in force (or expired) and can be renewed anew.
         predecessors = self.predecessor_id.filtered(lambda p: p.successor_id in self)
@@ -556,6 +556,11 @@ class InsurancePolicy(models.Model):
         for predecessor in predecessors.filtered(lambda p: p.state == "renewed"):
             predecessor.state = "active" if predecessor.date_end >= today else "expired"
         return True
+
+    def _drop_installments_after(self, date):
+        """Remove the instalments of the cancelled policies due after ``date``:
+        nothing is owed for the cover that no longer runs."""
+        self.installment_ids.filtered(lambda i: i.date_due > date).unlink()
 
     def _create_successors(self):
         cancelled = self.filtered(lambda p: p.state == "cancelled")

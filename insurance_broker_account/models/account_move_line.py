@@ -16,3 +16,9 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         copy=False,
     )
+
+    def _copy_data_extend_business_fields(self, values):
+        # Reversals (credit notes) keep the lines' policy and instalment.
+        super()._copy_data_extend_business_fields(values)
+        values["insurance_policy_id"] = self.insurance_policy_id.id
+        values["insurance_installment_id"] = self.insurance_installment_id.id

@@ -15,7 +15,7 @@ class InsuranceCommissionStatementLine(models.Model):
         index=True,
         ondelete="cascade",
     )
-    sequence = fields.Integer(string="Row")
+    sequence = fields.Integer(string="Row", help="The row's number in the file.")
     policy_number = fields.Char()
     premium = fields.Monetary()
     commission = fields.Monetary(aggregator="sum")
@@ -30,6 +30,9 @@ class InsuranceCommissionStatementLine(models.Model):
         ondelete="set null",
         check_company=True,
     )
+    commission_date = fields.Date(
+        related="commission_line_id.date", string="Expected On"
+    )
     expected_commission = fields.Monetary(aggregator="sum")
     difference = fields.Monetary(aggregator="sum")
     match_state = fields.Selection(
@@ -40,6 +43,7 @@ class InsuranceCommissionStatementLine(models.Model):
         ],
         string="Match",
     )
+    note = fields.Char(help="Why the row was matched the way it was.")
     state = fields.Selection(related="statement_id.state", store=True)
     currency_id = fields.Many2one(related="statement_id.currency_id", store=True)
     insurer_id = fields.Many2one(related="statement_id.insurer_id", store=True)

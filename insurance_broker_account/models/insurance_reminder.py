@@ -1,13 +1,35 @@
-from odoo import fields, models
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models, modules
+from odoo.tools import SQL, create_index, format_amount, format_date
+
+_logger = logging.getLogger(__name__)
+
+# Premium invoices the client still owes: the reminders follow them, and a
+# partial index on their due date keeps the daily selection off the rest of
+# the journal (paid, in payment and reversed invoices are never reminded).
+UNPAID_STATES = ("not_paid", "partial")
 
 
 class InsuranceReminder(models.Model):
-    """A reminder sent for an invoice at a level; never twice."""
+    """A reminder sent for an invoice at a level; never twice.
+
+    The daily run (``_cron_send_reminders``) selects, in one query, the
+    overdue unpaid premium invoices whose highest reached level has not
+    been sent, records the reminders (a unique index on invoice and level
+    makes a second or overlapping run insert nothing), e-mails the level's
+    template, gives the client manager a task and, at a level with a debt
+    collector, hands the debt over.
+    """
 
     _name = "insurance.reminder"
     _description = "Debtor Reminder Sent"
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _BATCH_SIZE = 200
 
     move_id = fields.Many2one(
         "account.move",
@@ -25,7 +47,28 @@ class InsuranceReminder(models.Model):
         check_company=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
+    days_late = fields.Integer(
+        readonly=True, help="Days between the due date and the reminder."
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_due = fields.Monetary(
+        readonly=True, help="What the invoice still owed when the reminder was sent."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Followed Up By",
+        readonly=True,
+        help="Who was given the follow-up task.",
+    )
+    collector_id = fields.Many2one(
+        "res.partner",
+        string="Handed to Collector",
+        readonly=True,
+    )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
+    policy_id = fields.Many2one(
+        related="move_id.insurance_policy_id", store=True, index="btree_not_null"
+    )
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
 
     _sql_constraints = [
@@ -35,3 +78,308 @@ class InsuranceReminder(models.Model):
             "A reminder is sent once per invoice and level.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        create_index(
+            self.env.cr,
+            "account_move_insurance_premium_unpaid_due_index",
+            "account_move",
+            ["invoice_date_due"],
+            where="insurance_move_kind = 'premium' AND state = 'posted' "
+            "AND payment_state IN ('not_paid', 'partial', 'blocked')",
+        )
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=None):
+        """Send the reminders due today; return how many were sent."""
+        batch_size = batch_size or self._BATCH_SIZE
+        today = fields.Date.context_today(self)
+        due = self._select_reminders_due(today)
+        sent = 0
+        for start in range(0, len(due), batch_size):
+            batch = due[start : start + batch_size]
+            reminders = self._record_reminders(batch, today)
+            reminders._send_reminders(today)
+            sent += len(reminders)
+            self.env["ir.cron"]._notify_progress(
+                done=start + len(batch),
+                remaining=max(len(due) - start - len(batch), 0),
+            )
+            # Commit each batch only when run by ir.cron: called from code or
+            # data files, the caller owns the transaction. A run interrupted
+            # here resumes with the next batch: what is committed is recorded.
+            if self.env.context.get("cron_id") and not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        _logger.info("Debtor reminders: %s sent", sent)
+        return sent
+
+    @api.model
+    def _reminders_due_query(self, today, company_ids=None):
+        """The one query selecting the reminders due on ``today``: for each
+        overdue unpaid premium invoice, the highest active level of its
+        company that the invoice has reached, if it was not sent yet. Levels
+        passed without a reminder (the run did not run for days) are skipped.
+        Rows: (invoice id, level id, days late). ``company_ids`` limits it to
+        those companies' invoices (None: every company)."""
+        return SQL(
+            """SELECT move.id, level.id, %(today)s - move.invoice_date_due
+                 FROM account_move move
+                 CROSS JOIN LATERAL (
+                        SELECT level.id
+                          FROM insurance_reminder_level level
+                         WHERE level.company_id = move.company_id
+                           AND level.active
+                           AND level.days <= %(today)s - move.invoice_date_due
+                      ORDER BY level.days DESC, level.id DESC
+                         LIMIT 1
+                 ) level
+                WHERE move.insurance_move_kind = 'premium'
+                  AND move.move_type = 'out_invoice'
+                  AND move.state = 'posted'
+                  AND move.payment_state IN %(unpaid)s
+                  AND move.invoice_date_due <= %(latest_due)s
+                  %(companies)s
+                  AND NOT EXISTS (
+                        SELECT 1
+                          FROM insurance_reminder sent
+                         WHERE sent.move_id = move.id
+                           AND sent.level_id = level.id
+                  )
+             ORDER BY move.id""",
+            today=today,
+            unpaid=UNPAID_STATES,
+            # No level is reached before its days: invoices due since fewer
+            # days than the shortest level are not even read.
+            latest_due=fields.Date.subtract(today, days=self._shortest_level_days()),
+            companies=SQL("AND move.company_id = ANY(%s)", list(company_ids))
+            if company_ids is not None
+            else SQL(),
+        )
+
+    @api.model
+    def _shortest_level_days(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MIN(days), 1) FROM insurance_reminder_level "
+                "WHERE active"
+            )
+        )
+        return max(self.env.cr.fetchone()[0], 1)
+
+    @api.model
+    def _select_reminders_due(self, today):
+        self.env["account.move"].flush_model(
+            [
+                "insurance_move_kind",
+                "move_type",
+                "state",
+                "payment_state",
+                "invoice_date_due",
+                "company_id",
+            ]
+        )
+        self.env["insurance.reminder.level"].flush_model(
+            ["company_id", "active", "days"]
+        )
+        self.flush_model(["move_id", "level_id"])
+        # The cron runs as the superuser, for every company; called by a
+        # user, it sends the reminders of the companies they work in.
+        company_ids = None if self.env.su else self.env.companies.ids
+        self.env.cr.execute(self._reminders_due_query(today, company_ids))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _record_reminders(self, due, today):
+        """Insert the reminders of ``due`` [(invoice, level, days late)] that
+        are not recorded yet and whose invoice is still unpaid; return them.
+
+        The unique index on (invoice, level) is the guard against sending
+        twice: a run overlapping this one waits for its commit and then
+        inserts nothing, and only the rows inserted here are sent.
+        """
+        if not due:
+            return self.browse()
+        self.env["account.move"].flush_model(
+            ["state", "payment_state", "amount_residual"]
+        )
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO insurance_reminder (
+                        move_id, level_id, date, days_late, currency_id, amount_due,
+                        partner_id, policy_id, company_id,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT move.id, due.level_id, %(today)s, due.days_late,
+                          move.currency_id, move.amount_residual,
+                          move.partner_id, move.insurance_policy_id, move.company_id,
+                          %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(move_ids)s::int[], %(level_ids)s::int[],
+                                 %(days)s::int[]) AS due(move_id, level_id, days_late)
+                     JOIN account_move move ON move.id = due.move_id
+                    WHERE move.state = 'posted'
+                      AND move.payment_state IN %(unpaid)s
+                 ORDER BY move.id
+              ON CONFLICT (move_id, level_id) DO NOTHING
+                RETURNING id""",
+                today=today,
+                uid=self.env.uid,
+                now=now,
+                move_ids=[row[0] for row in due],
+                level_ids=[row[1] for row in due],
+                days=[row[2] for row in due],
+                unpaid=UNPAID_STATES,
+            )
+        )
+        reminders = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        self.env["insurance.reminder.level"].invalidate_model(["reminder_count"])
+        return reminders
+
+    # ------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------
+
+    def _send_reminders(self, today):
+        """E-mail, task and hand-over of freshly recorded reminders, level by
+        level (each level has its template and, maybe, its collector)."""
+        activity_type = self.env.ref(
+            "insurance_broker_account.mail_activity_type_debtor_reminder",
+            raise_if_not_found=False,
+        )
+        responsible = {
+            reminder: reminder._followed_up_by(activity_type) for reminder in self
+        }
+        for user, reminders in self.grouped(lambda r: responsible[r]).items():
+            reminders.user_id = user
+        activity_values = []
+        for level, reminders in self.grouped("level_id").items():
+            moves = reminders.move_id
+            if level.mail_template_id:
+                self._post_reminder_emails(level.mail_template_id, moves, today)
+            if level.collector_id:
+                reminders._hand_to_collector(level.collector_id)
+            if activity_type and (level.create_activity or level.collector_id):
+                activity_values += reminders._activity_values(level, activity_type)
+        if activity_values:
+            # One notification e-mail per task would flood the managers: the
+            # tasks show in their activities, like those of an activity plan.
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(activity_values)
+
+    @api.model
+    def _post_reminder_emails(self, template, moves, today):
+        """E-mail the template for each invoice, rendered in batch in the
+        client's language. The mails wait in the mail queue; once sent, each
+        stays in its invoice's chatter."""
+        self.env["mail.compose.message"].with_context(
+            # The templates compute the days late from the reminder date,
+            # not from the day the queued mail happens to be rendered.
+            insurance_reminder_date=fields.Date.to_string(today),
+        ).create(
+            {
+                "composition_mode": "mass_mail",
+                "model": "account.move",
+                "res_ids": repr(moves.ids),
+                "template_id": template.id,
+                "force_send": False,
+                "auto_delete_keep_log": True,
+            }
+        )._action_send_mail()
+
+    def _hand_to_collector(self, collector):
+        """Inform the collector on each invoice and make them follow it."""
+        for reminder in self:
+            move = reminder.move_id
+            lang_env = self.with_context(lang=collector.lang or self.env.lang).env
+            body = Markup("<p>%s</p>") % lang_env._(
+                "The debt of %(client)s on %(invoice)s (policy %(policy)s): "
+                "%(amount)s, %(days)s days overdue, is handed to %(collector)s "
+                "for collection.",
+                client=move.partner_id.display_name,
+                invoice=move.name,
+                policy=move.insurance_policy_id.display_name or "-",
+                amount=format_amount(lang_env, move.amount_residual, move.currency_id),
+                days=reminder.days_late,
+                collector=collector.display_name,
+            )
+            move.message_post(
+                body=body,
+                partner_ids=collector.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        self.move_id.message_subscribe(partner_ids=collector.ids)
+        self.collector_id = collector
+
+    def _activity_values(self, level, activity_type):
+        """The follow-up task of each reminder for the client's manager."""
+        deadline = activity_type._get_date_deadline()
+        model_id = self.env["ir.model"]._get_id("account.move")
+        values = []
+        for reminder in self:
+            user = reminder.user_id
+            if not user:
+                _logger.info(
+                    "Debtor reminder %s of %s: nobody to follow it up",
+                    level.name,
+                    reminder.move_id.name,
+                )
+                continue
+            move = reminder.move_id
+            lang_env = self.with_context(lang=user.lang or self.env.lang).env
+            amount = format_amount(lang_env, move.amount_residual, move.currency_id)
+            if level.collector_id:
+                summary = lang_env._(
+                    "Hand the debt to %(collector)s",
+                    collector=level.collector_id.display_name,
+                )
+            else:
+                summary = lang_env._(
+                    "%(level)s sent: call the client", level=level.name
+                )
+            note = Markup("<p>%s</p>") % lang_env._(
+                "%(client)s owes %(amount)s on %(invoice)s (policy %(policy)s), "
+                "due on %(due)s: %(days)s days overdue.",
+                client=move.partner_id.display_name,
+                amount=amount,
+                invoice=move.name,
+                policy=move.insurance_policy_id.display_name or "-",
+                due=format_date(lang_env, move.invoice_date_due),
+                days=reminder.days_late,
+            )
+            values.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": move.id,
+                    "user_id": user.id,
+                    "date_deadline": deadline,
+                    "summary": summary,
+                    "note": note,
+                    "automated": True,
+                }
+            )
+        return values
+
+    def _followed_up_by(self, activity_type):
+        """Who follows up the reminder: the policy's client manager, else the
+        client's manager, else the invoice's salesperson, else the default
+        user of the 'Debtor reminder' activity type; only active internal
+        users (the invoicing run's own user, OdooBot, is none of them)."""
+        self.ensure_one()
+        move = self.move_id
+        for user in (
+            move.insurance_policy_id.client_manager_id,
+            move.partner_id.commercial_partner_id.client_manager_id,
+            move.invoice_user_id,
+            activity_type.default_user_id if activity_type else None,
+        ):
+            if user and user.active and not user.share:
+                return user
+        return self.env["res.users"]

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -29,3 +30,14 @@ class ResCompany(models.Model):
         "in the EU (VAT Directive art. 135(1)(a)); the exempt tax is created on "
         "first use when none is set.",
     )
+
+    @api.constrains("insurance_invoice_lead_days")
+    def _check_insurance_invoice_lead_days(self):
+        for company in self:
+            if not 0 <= company.insurance_invoice_lead_days <= 366:
+                raise ValidationError(
+                    self.env._(
+                        "Instalments are invoiced between 0 and 366 days ahead of "
+                        "their due date."
+                    )
+                )

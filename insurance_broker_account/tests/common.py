@@ -137,3 +137,11 @@ class InsuranceAccountCommon(AccountTestInvoicingCommon):
         if confirm:
             policy.action_confirm()
         return policy
+
+    @classmethod
+    def get_default_groups(cls):
+        # The user the tests run as (Odoo's "accountman", an accountant) also
+        # sets insurance up: products, commission rules, policies.
+        return super().get_default_groups() | cls.env.ref(
+            "insurance_broker.group_insurance_manager"
+        )

@@ -1,0 +1,311 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .debtor_common import DebtorCommon
+
+DUE = date(2026, 2, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestReminders(DebtorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Reminder = cls.env["insurance.reminder"]
+        cls.policy = cls._create_policy(payment_frequency="quarterly")
+        cls.invoice = cls._create_premium_invoice(DUE, amount=300.0, policy=cls.policy)
+        cls.activity_type = cls.env.ref(
+            "insurance_broker_account.mail_activity_type_debtor_reminder"
+        )
+
+    def _run(self, day):
+        with freeze_time(day):
+            return self.Reminder._cron_send_reminders()
+
+    def _reminders(self, move=None):
+        return self.Reminder.search([("move_id", "=", (move or self.invoice).id)])
+
+    def _activities(self, move=None):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", (move or self.invoice).id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def _reminder_messages(self, move=None):
+        move = move or self.invoice
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "account.move"),
+                ("res_id", "=", move.id),
+                ("message_type", "=", "comment"),
+                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+            ],
+            order="id",
+        )
+
+    # ------------------------------------------------------------
+    # Levels
+    # ------------------------------------------------------------
+
+    def test_default_levels(self):
+        self.assertEqual(self.levels.mapped("days"), [3, 10, 30])
+        self.assertEqual(
+            self.levels.mapped("mail_template_id"),
+            self.env.ref("insurance_broker_account.mail_template_reminder_first")
+            | self.env.ref("insurance_broker_account.mail_template_reminder_second")
+            | self.env.ref("insurance_broker_account.mail_template_reminder_final"),
+        )
+        self.assertFalse(self.level_final.collector_id)
+        main_levels = (
+            self.env["insurance.reminder.level"]
+            .sudo()
+            .search([("company_id", "=", self.env.ref("base.main_company").id)])
+        )
+        self.assertEqual(main_levels.mapped("days"), [3, 10, 30])
+        # The button adds nothing to a company that has levels.
+        self.assertFalse(
+            self.env["insurance.reminder.level"]._create_default_levels(self.company)
+        )
+
+    def test_first_level_on_day_three(self):
+        self.assertEqual(self._run("2026-02-04"), 0, "2 days late: nothing yet")
+        self.assertFalse(self._reminders())
+
+        self.assertEqual(self._run("2026-02-05"), 1)
+        reminder = self._reminders()
+        self.assertEqual(reminder.level_id, self.level_first)
+        self.assertEqual(reminder.date, date(2026, 2, 5))
+        self.assertEqual(reminder.days_late, 3)
+        self.assertEqual(reminder.amount_due, 300.0)
+        self.assertEqual(reminder.user_id, self.salesperson)
+        self.assertEqual(reminder.policy_id, self.policy)
+
+        # The first template, e-mailed to the client and kept in the chatter.
+        message = self._reminder_messages()
+        self.assertEqual(len(message), 1)
+        self.assertIn("reminder, invoice", message.subject)
+        self.assertIn(self.invoice.name, message.subject)
+        self.assertIn(self.policy.name, message.body)
+        self.assertIn("3 days late", message.body)
+        self.assertIn(self.client, message.notified_partner_ids)
+        self.assertTrue(
+            self.env["mail.mail"].search(
+                [("mail_message_id", "=", message.id), ("state", "=", "outgoing")]
+            ),
+            "the e-mail waits in the mail queue",
+        )
+
+        # A task for the client manager, two days to call the client.
+        activity = self._activities()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.date_deadline, date(2026, 2, 7))
+        self.assertIn("First reminder", activity.summary)
+        self.assertIn("3 days overdue", str(activity.note))
+
+    def test_each_level_on_its_day(self):
+        sent = {}
+        for day in ("2026-02-05", "2026-02-06", "2026-02-12", "2026-02-20",
+                    "2026-03-04", "2026-03-20"):  # fmt: skip
+            self._run(day)
+            sent[day] = self._reminders().level_id.sorted("days")
+        self.assertEqual(sent["2026-02-05"], self.level_first)
+        self.assertEqual(sent["2026-02-06"], self.level_first)
+        self.assertEqual(sent["2026-02-12"], self.level_first | self.level_second)
+        self.assertEqual(sent["2026-02-20"], self.level_first | self.level_second)
+        self.assertEqual(sent["2026-03-04"], self.levels)
+        self.assertEqual(sent["2026-03-20"], self.levels, "nothing after the last")
+        messages = self._reminder_messages()
+        self.assertEqual(len(messages), 3)
+        self.assertIn("second reminder", messages[1].subject)
+        self.assertIn("10 days", messages[1].body)
+        self.assertIn("final notice", messages[2].subject)
+        self.assertIn("30 days", messages[2].body)
+        self.assertEqual(len(self._activities()), 3)
+
+    def test_cron_twice_sends_once(self):
+        self.assertEqual(self._run("2026-02-12"), 1)
+        self.assertEqual(self._run("2026-02-12"), 0)
+        self.assertEqual(len(self._reminders()), 1)
+        self.assertEqual(len(self._reminder_messages()), 1)
+        self.assertEqual(len(self._activities()), 1)
+
+    def test_recorded_reminder_is_not_sent_again(self):
+        """An overlapping run that selected the reminder before this one
+        recorded it inserts nothing and sends nothing."""
+        with freeze_time("2026-02-05"):
+            due = self.Reminder._select_reminders_due(date(2026, 2, 5))
+            self.assertEqual(due, [(self.invoice.id, self.level_first.id, 3)])
+            self.assertEqual(len(self.Reminder._record_reminders(due, DUE)), 1)
+            self.assertFalse(self.Reminder._record_reminders(due, DUE))
+
+    def test_missed_levels_are_skipped(self):
+        """The run did not run for a month: only the level reached is sent,
+        not the earlier ones in a burst."""
+        self.assertEqual(self._run("2026-03-09"), 1)
+        self.assertEqual(self._reminders().level_id, self.level_final)
+        self.assertEqual(len(self._reminder_messages()), 1)
+        self.assertEqual(self._run("2026-03-10"), 0)
+
+    def test_payment_stops_the_reminders(self):
+        self._run("2026-02-05")
+        self._pay(self.invoice, date=date(2026, 2, 8))
+        self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
+        self._run("2026-02-12")
+        self._run("2026-03-04")
+        self.assertEqual(self._reminders().level_id, self.level_first)
+
+    def test_partial_payment_does_not_stop_them(self):
+        self._run("2026-02-05")
+        self._pay(self.invoice, amount=100.0, date=date(2026, 2, 8))
+        self.assertEqual(self.invoice.payment_state, "partial")
+        self._run("2026-02-12")
+        second = self._reminders().filtered(lambda r: r.level_id == self.level_second)
+        self.assertEqual(second.amount_due, 200.0)
+        self.assertIn("200.00", self._reminder_messages()[-1].body)
+
+    def test_credited_invoice_gets_no_reminder(self):
+        self.invoice._reverse_moves(cancel=True)
+        self.assertEqual(self.invoice.payment_state, "reversed")
+        self.assertEqual(self._run("2026-02-12"), 0)
+
+    def test_only_premium_invoices(self):
+        self.invoice.button_draft()
+        self.invoice.insurance_move_kind = "commission"
+        self.invoice.action_post()
+        self.assertEqual(self._run("2026-02-12"), 0)
+
+    def test_collector_takes_over_at_the_last_level(self):
+        collector = self.env["res.partner"].create(
+            {"name": "Debt Recovery Ltd", "email": "cases@recovery.example"}
+        )
+        self.level_final.collector_id = collector
+        self._run("2026-03-04")
+        reminder = self._reminders()
+        self.assertEqual(reminder.collector_id, collector)
+        self.assertIn(collector, self.invoice.message_partner_ids)
+        handover = self.env["mail.message"].search(
+            [
+                ("model", "=", "account.move"),
+                ("res_id", "=", self.invoice.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_note").id),
+                ("partner_ids", "in", collector.ids),
+            ]
+        )
+        self.assertEqual(len(handover), 1)
+        self.assertIn("handed to Debt Recovery Ltd", handover.body)
+        self.assertIn(collector, handover.notified_partner_ids)
+        activity = self._activities()
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.summary, "Hand the debt to Debt Recovery Ltd")
+        # The client still gets the final notice.
+        self.assertIn("final notice", self._reminder_messages().subject)
+
+    def test_level_without_template_or_task(self):
+        self.level_first.write({"mail_template_id": False, "create_activity": False})
+        self.assertEqual(self._run("2026-02-05"), 1)
+        self.assertEqual(self._reminders().level_id, self.level_first)
+        self.assertFalse(self._reminder_messages())
+        self.assertFalse(self._activities())
+
+    def test_archived_level_is_not_sent(self):
+        self.level_second.active = False
+        self._run("2026-02-05")
+        self._run("2026-02-12")
+        self.assertEqual(self._reminders().level_id, self.level_first)
+
+    def test_follow_up_user_fallbacks(self):
+        """Policy's client manager, else the client's, else the invoice's
+        salesperson, else the activity type's default user."""
+        policy = self._create_policy(client_manager_id=self.other_salesperson.id)
+        first = self._create_premium_invoice(DUE, policy=policy)
+        client = self.env["res.partner"].create(
+            {"name": "Nobody's Client", "client_type": "individual"}
+        )
+        unmanaged = self._create_policy(partner_id=client.id)
+        third_policy = self._create_policy(partner_id=client.id)
+        # Confirming gave the client a manager: nobody manages it any more.
+        client.client_manager_id = False
+        (unmanaged | third_policy).client_manager_id = False
+        second = self._create_premium_invoice(
+            DUE, policy=unmanaged, invoice_user_id=self.invoicing_user.id
+        )
+        third = self._create_premium_invoice(
+            DUE, policy=third_policy, invoice_user_id=self.env.ref("base.user_root").id
+        )
+        debt_desk = new_test_user(
+            self.env, login="debt_desk", groups="base.group_user", name="Debt Desk"
+        )
+        self.activity_type.default_user_id = debt_desk
+        self._run("2026-02-05")
+        self.assertEqual(self._activities(first).user_id, self.other_salesperson)
+        self.assertEqual(self._activities(second).user_id, self.invoicing_user)
+        self.assertEqual(self._activities(third).user_id, debt_desk)
+        self.assertEqual(self._reminders(third).user_id, debt_desk)
+
+    def test_company_without_levels(self):
+        """Each invoice follows its company's levels; a company without levels
+        sends nothing, and the others are not held up."""
+        other_company = self.setup_other_company(name="Broker Without Levels")[
+            "company"
+        ]
+        product = self.env["insurance.product"].create(
+            {
+                "name": "Property",
+                "code": "B-PROP",
+                "category": "property",
+                "company_id": other_company.id,
+            }
+        )
+        client = self.env["res.partner"].create(
+            {"name": "Other Company Client", "company_id": other_company.id}
+        )
+        policy = self._create_policy(
+            company_id=other_company.id,
+            partner_id=client.id,
+            product_id=product.id,
+            currency_id=other_company.currency_id.id,
+        )
+        foreign = self._create_premium_invoice(DUE, policy=policy)
+        self.assertEqual(foreign.company_id, other_company)
+        self.assertEqual(self._run("2026-03-04"), 1)
+        self.assertFalse(self._reminders(foreign))
+        self.assertEqual(self._reminders().level_id, self.level_final)
+
+        # Its own levels, once created, apply to it (the final notice only,
+        # reached long ago).
+        self.env["insurance.reminder.level"].with_company(
+            other_company
+        ).action_create_default_levels()
+        levels = self.env["insurance.reminder.level"].search(
+            [("company_id", "=", other_company.id)]
+        )
+        self.assertEqual(levels.mapped("days"), [3, 10, 30])
+        self.assertEqual(self._run("2026-03-05"), 1)
+        sent = self._reminders(foreign)
+        self.assertEqual(sent.level_id.company_id, other_company)
+        self.assertEqual(sent.level_id.days, 30)
+
+    def test_cron_record_runs_the_job(self):
+        with freeze_time("2026-02-05"):
+            self.env.ref(
+                "insurance_broker_account.ir_cron_send_reminders"
+            ).method_direct_trigger()
+        self.assertEqual(self._reminders().level_id, self.level_first)
+
+    def test_levels_are_checked(self):
+        with self.assertRaisesRegex(ValidationError, "at least one day"):
+            self.env["insurance.reminder.level"].create(
+                {"name": "Too early", "days": 0, "company_id": self.company.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "already has a reminder level 10"):
+            self.env["insurance.reminder.level"].create(
+                {"name": "Twice", "days": 10, "company_id": self.company.id}
+            )
