@@ -124,14 +124,15 @@ class InsuranceReminder(models.Model):
         """The one query selecting the reminders due on ``today``: for each
         overdue unpaid premium invoice, the highest active level of its
         company that the invoice has reached, if it was not sent yet. Levels
-        passed without a reminder (the run did not run for days) are skipped.
-        Rows: (invoice id, level id, days late). ``company_ids`` limits it to
-        those companies' invoices (None: every company)."""
+        passed without a reminder (the run did not run for days) are skipped,
+        and no level is sent after a later one. Rows: (invoice id, level id,
+        days late). ``company_ids`` limits it to those companies' invoices
+        (None: every company)."""
         return SQL(
             """SELECT move.id, level.id, %(today)s - move.invoice_date_due
                  FROM account_move move
                  CROSS JOIN LATERAL (
-                        SELECT level.id
+                        SELECT level.id, level.days
                           FROM insurance_reminder_level level
                          WHERE level.company_id = move.company_id
                            AND level.active
@@ -146,10 +147,15 @@ class InsuranceReminder(models.Model):
                   AND move.invoice_date_due <= %(latest_due)s
                   %(companies)s
                   AND NOT EXISTS (
+                        -- Sent already, or a later level was (the levels
+                        -- were changed since): the tone never goes down.
                         SELECT 1
                           FROM insurance_reminder sent
+                          JOIN insurance_reminder_level sent_level
+                            ON sent_level.id = sent.level_id
                          WHERE sent.move_id = move.id
-                           AND sent.level_id = level.id
+                           AND (sent.level_id = level.id
+                                OR sent_level.days >= level.days)
                   )
              ORDER BY move.id""",
             today=today,
@@ -274,12 +280,17 @@ class InsuranceReminder(models.Model):
 
     @api.model
     def _post_reminder_emails(self, template, moves, today):
-        """E-mail the template for each invoice, rendered in batch in the
-        client's language. The mails wait in the mail queue; once sent, each
-        stays in its invoice's chatter."""
+        """E-mail the template for each invoice, rendered in the client's
+        language. The mails wait in the mail queue; once sent, each stays in
+        its invoice's chatter as the e-mail sent.
+
+        The composer's mass-mail mode renders the batch at once and creates
+        its mails in one go: half the cost of posting a message on each
+        invoice, which would also render the notification layout per mail.
+        """
         self.env["mail.compose.message"].with_context(
-            # The templates compute the days late from the reminder date,
-            # not from the day the queued mail happens to be rendered.
+            # The templates count the days late from the reminder's date (the
+            # cron's day), not from the server's UTC date.
             insurance_reminder_date=fields.Date.to_string(today),
         ).create(
             {

@@ -14,4 +14,4 @@ from . import test_commission_xlsx
 from . import test_statement_import
 from . import test_commission_leakage
 from . import test_producer_statement
-from . import test_tmp_perf_acc_debtors
+from . import test_ui

@@ -3,7 +3,8 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.convert import convert_file
 
 from .debtor_common import DebtorCommon
 
@@ -44,8 +45,7 @@ class TestReminders(DebtorCommon):
             [
                 ("model", "=", "account.move"),
                 ("res_id", "=", move.id),
-                ("message_type", "=", "comment"),
-                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ("message_type", "=", "email_outgoing"),
             ],
             order="id",
         )
@@ -94,13 +94,11 @@ class TestReminders(DebtorCommon):
         self.assertIn(self.invoice.name, message.subject)
         self.assertIn(self.policy.name, message.body)
         self.assertIn("3 days late", message.body)
-        self.assertIn(self.client, message.notified_partner_ids)
-        self.assertTrue(
-            self.env["mail.mail"].search(
-                [("mail_message_id", "=", message.id), ("state", "=", "outgoing")]
-            ),
-            "the e-mail waits in the mail queue",
-        )
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.state, "outgoing", "the e-mail waits in the mail queue")
+        self.assertEqual(mail.recipient_ids, self.client)
+        self.assertTrue(mail.is_notification, "the message stays once mail is sent")
+        self.assertIn(message, self.invoice.message_ids, "shown in the chatter")
 
         # A task for the client manager, two days to call the client.
         activity = self._activities()
@@ -109,6 +107,19 @@ class TestReminders(DebtorCommon):
         self.assertEqual(activity.date_deadline, date(2026, 2, 7))
         self.assertIn("First reminder", activity.summary)
         self.assertIn("3 days overdue", str(activity.note))
+
+    def test_in_the_clients_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        template = self.level_first.mail_template_id
+        template.with_context(
+            lang="fr_FR"
+        ).subject = "Rappel : la facture {{ object.name }} est échue"
+        self.client.lang = "fr_FR"
+        self._run("2026-02-05")
+        message = self._reminder_messages()
+        self.assertEqual(
+            message.subject, f"Rappel : la facture {self.invoice.name} est échue"
+        )
 
     def test_each_level_on_its_day(self):
         sent = {}
@@ -215,6 +226,15 @@ class TestReminders(DebtorCommon):
         self.assertFalse(self._reminder_messages())
         self.assertFalse(self._activities())
 
+    def test_no_level_after_a_later_one(self):
+        """The final notice went out; the levels are changed so that the
+        second reminder is now the highest reached: it is not sent."""
+        self._run("2026-03-04")
+        self.level_final.days = 45
+        self.assertEqual(self._run("2026-03-05"), 0)
+        self.assertEqual(self._reminders().level_id, self.level_final)
+        self.assertEqual(self._run("2026-03-19"), 0, "the final notice was sent")
+
     def test_archived_level_is_not_sent(self):
         self.level_second.active = False
         self._run("2026-02-05")
@@ -309,3 +329,65 @@ class TestReminders(DebtorCommon):
             self.env["insurance.reminder.level"].create(
                 {"name": "Twice", "days": 10, "company_id": self.company.id}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderDemo(TransactionCase):
+    """The demo shows overdue invoices at each reminder level, the oldest
+    handed to a debt collector."""
+
+    def _load(self, path):
+        # As an installation loads it, rolled back with the test.
+        convert_file(
+            self.env,
+            "insurance_broker_account",
+            path,
+            {},
+            mode="init",
+            noupdate=True,
+            kind="demo",
+        )
+
+    def test_demo_reminders(self):
+        if not self.env.ref(
+            "insurance_broker.client_jonas_weber", raise_if_not_found=False
+        ):
+            return  # a database without demo data has nothing to show
+        policy = self.env.ref(
+            "insurance_broker_account.policy_tomas_home_broker",
+            raise_if_not_found=False,
+        )
+        if not policy or policy.state == "draft":
+            self._load("demo/insurance_account_demo.xml")
+        first_invoices = {
+            days: self.env.ref(f"insurance_broker_account.{xmlid}")
+            .installment_ids.sorted("sequence")[0]
+            .move_id
+            for xmlid, days in (
+                ("policy_tomas_home_broker", 5),
+                ("policy_marco_casco_broker", 12),
+                ("policy_lumiere_liability_broker", 35),
+                ("policy_hofmann_van_broker", 70),
+            )
+        }
+        Reminder = self.env["insurance.reminder"]
+        if not Reminder.search([("move_id", "=", first_invoices[5].id)]):
+            self._load("demo/insurance_reminder_demo.xml")
+        collector = self.env.ref("insurance_broker_account.demo_debt_collector")
+        expected = {
+            5: ("insurance_reminder_level_first", False),
+            12: ("insurance_reminder_level_second", False),
+            35: ("insurance_reminder_level_final", collector),
+            70: ("insurance_reminder_level_final", collector),
+        }
+        for days, (level_xmlid, handed_to) in expected.items():
+            reminder = Reminder.search([("move_id", "=", first_invoices[days].id)])
+            self.assertEqual(
+                reminder.level_id,
+                self.env.ref(f"insurance_broker_account.{level_xmlid}"),
+                days,
+            )
+            self.assertEqual(reminder.collector_id, handed_to or collector.browse())
+            self.assertTrue(reminder.user_id, "a client manager follows it up")
+        # Running the cron again the same day sends nothing more.
+        self.assertEqual(Reminder._cron_send_reminders(), 0)

@@ -171,29 +171,37 @@ def read_rows(content, limit=None):
     return _read_csv_rows(content, limit)
 
 
+# What openpyxl raises on a damaged workbook: not a zip, missing parts,
+# malformed XML (lxml's and ElementTree's errors are SyntaxErrors).
+XLSX_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    SyntaxError,
+)
+
+
 def _read_xlsx_rows(content, limit):
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True
         )
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        OSError,
-    ) as e:
+        try:
+            if not workbook.worksheets:
+                return []
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            return [
+                (number, list(values))
+                for number, values in itertools.islice(enumerate(rows, start=1), limit)
+            ]
+        finally:
+            workbook.close()
+    except XLSX_ERRORS as e:
         raise UnreadableFileError() from e
-    try:
-        if not workbook.worksheets:
-            return []
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [
-            (number, list(values))
-            for number, values in itertools.islice(enumerate(rows, start=1), limit)
-        ]
-    finally:
-        workbook.close()
 
 
 def _read_csv_rows(content, limit):
