@@ -45,24 +45,16 @@ class InsuranceDebtorReport(models.Model):
     }
 
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
-    client_type = fields.Selection(
-        selection="_selection_client_type", string="Client Type", readonly=True
-    )
+    client_type = fields.Selection(selection="_selection_client_type", readonly=True)
     product_id = fields.Many2one(
         "insurance.product", string="Insurance Product", readonly=True
     )
-    insurer_id = fields.Many2one("res.partner", string="Insurer", readonly=True)
-    client_manager_id = fields.Many2one(
-        "res.users", string="Client Manager", readonly=True
-    )
+    insurer_id = fields.Many2one("res.partner", readonly=True)
+    client_manager_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    company_currency_id = fields.Many2one(
-        "res.currency", string="Company Currency", readonly=True
-    )
-    oldest_due_date = fields.Date(
-        string="Oldest Due Date", readonly=True, aggregator="min"
-    )
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    oldest_due_date = fields.Date(readonly=True, aggregator="min")
     days_late = fields.Integer(
         readonly=True,
         aggregator="max",

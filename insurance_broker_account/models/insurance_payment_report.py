@@ -43,21 +43,17 @@ class InsurancePaymentReport(models.Model):
     }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    policy_id = fields.Many2one("insurance.policy", string="Policy", readonly=True)
+    policy_id = fields.Many2one("insurance.policy", readonly=True)
     installment_id = fields.Many2one(
         "insurance.policy.installment", string="Instalment", readonly=True
     )
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
-    client_type = fields.Selection(
-        selection="_selection_client_type", string="Client Type", readonly=True
-    )
+    client_type = fields.Selection(selection="_selection_client_type", readonly=True)
     product_id = fields.Many2one(
         "insurance.product", string="Insurance Product", readonly=True
     )
-    insurer_id = fields.Many2one("res.partner", string="Insurer", readonly=True)
-    client_manager_id = fields.Many2one(
-        "res.users", string="Client Manager", readonly=True
-    )
+    insurer_id = fields.Many2one("res.partner", readonly=True)
+    client_manager_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     invoice_date = fields.Date(readonly=True)

@@ -14,14 +14,21 @@ UNPAID_STATES = ("not_paid", "partial")
 
 
 class InsuranceReminder(models.Model):
-    """A reminder sent for an invoice at a level; never twice.
+    """A reminder of an invoice at a level; never twice.
 
-    The daily run (``_cron_send_reminders``) selects, in one query, the
-    overdue unpaid premium invoices whose highest reached level has not
-    been sent, records the reminders (a unique index on invoice and level
-    makes a second or overlapping run insert nothing), e-mails the level's
-    template, gives the client manager a task and, at a level with a debt
-    collector, hands the debt over.
+    Two phases, as Odoo sends invoices (``sending_data`` and the invoice
+    sending cron) and e-mails (the mail queue):
+
+    1. The daily run (``_cron_send_reminders``) records, with one
+       ``INSERT ... SELECT``, the reminders due: for each overdue unpaid
+       premium invoice, the highest level reached and not recorded yet (a
+       unique index on invoice and level makes a second or overlapping run
+       insert nothing). They wait in the state "To Send".
+    2. The delivery cron (``_cron_deliver_reminders``), triggered by the
+       first, takes them by batches: e-mails the level's template, gives the
+       client manager a task on the policy and, at a level with a debt
+       collector, hands the debt over; then marks them "Sent". A reminder
+       whose invoice was paid in between is "Cancelled", not sent.
     """
 
     _name = "insurance.reminder"
@@ -46,7 +53,28 @@ class InsuranceReminder(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The day the reminder was due, then the day it was sent.",
+    )
+    state = fields.Selection(
+        [
+            ("to_send", "To Send"),
+            ("sent", "Sent"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        # Only the recording query makes reminders to send; any other
+        # reminder (the history of reminders sent before the module, those
+        # there at its upgrade) was sent. Same default in the database.
+        default="sent",
+        readonly=True,
+        index=True,
+        help="To Send: recorded by the daily run, waiting for the delivery "
+        "cron. Cancelled: the invoice was paid (or credited) before the "
+        "reminder went out; kept so that the level is not reminded again.",
+    )
     days_late = fields.Integer(
         readonly=True, help="Days between the due date and the reminder."
     )
@@ -80,7 +108,7 @@ class InsuranceReminder(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             "account_move_insurance_premium_unpaid_due_index",
@@ -89,30 +117,79 @@ class InsuranceReminder(models.Model):
             where="insurance_move_kind = 'premium' AND state = 'posted' "
             "AND payment_state IN ('not_paid', 'partial', 'blocked')",
         )
+        # Rows written by SQL without a state (an import of the reminders
+        # sent before the module, the benchmark's history) are reminders
+        # already sent, as for the field's default; the recording query
+        # gives its rows the state to send.
+        self.env.cr.execute(
+            SQL("ALTER TABLE insurance_reminder ALTER COLUMN state SET DEFAULT 'sent'")
+        )
+        return res
 
     # ------------------------------------------------------------
     # CRON
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_send_reminders(self, batch_size=None):
-        """Send the reminders due today; return how many were sent."""
+    def _cron_send_reminders(self):
+        """Phase 1, the daily cron: record the reminders due today and
+        trigger their delivery; return how many were recorded."""
+        reminders = self._record_reminders_due(fields.Date.context_today(self))
+        if reminders:
+            # Sent at once by the delivery cron, in its own transactions:
+            # this run only records, so it stays as cheap as its query.
+            self.env.ref(
+                "insurance_broker_account.ir_cron_deliver_reminders"
+            )._trigger()
+        _logger.info("Debtor reminders: %s recorded", len(reminders))
+        return len(reminders)
+
+    @api.model
+    def _cron_deliver_reminders(self, batch_size=None):
+        """Phase 2, the delivery cron: send the reminders to send, batch by
+        batch; return how many were sent.
+
+        Each batch is locked (``FOR UPDATE SKIP LOCKED``): a run overlapping
+        this one (the cron and a manual run) takes the other rows, and a row
+        sent meanwhile is read again with its new state and left alone. Run
+        by ir.cron, each batch is committed: a run interrupted half-way
+        resumes with what is still to send.
+        """
         batch_size = batch_size or self._BATCH_SIZE
         today = fields.Date.context_today(self)
-        due = self._select_reminders_due(today)
-        sent = 0
-        for start in range(0, len(due), batch_size):
-            batch = due[start : start + batch_size]
-            reminders = self._record_reminders(batch, today)
-            reminders._send_reminders(today)
-            sent += len(reminders)
-            self.env["ir.cron"]._notify_progress(
-                done=start + len(batch),
-                remaining=max(len(due) - start - len(batch), 0),
+        company_ids = None if self.env.su else self.env.companies.ids
+        remaining = self._count_to_send(company_ids)
+        done = sent = last_id = 0
+        while True:
+            self.flush_model(["state"])
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM insurance_reminder
+                        WHERE state = 'to_send' AND id > %(last_id)s %(companies)s
+                     ORDER BY id
+                        LIMIT %(limit)s
+                          FOR UPDATE SKIP LOCKED""",
+                    last_id=last_id,
+                    limit=batch_size,
+                    companies=SQL("AND company_id = ANY(%s)", company_ids)
+                    if company_ids is not None
+                    else SQL(),
+                )
             )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            last_id = ids[-1]
+            # Locked now: their state is read again from the database, as
+            # another run may have sent them since the cache read it.
+            self.invalidate_model(["state"])
+            batch = self.browse(ids)
+            sent += len(batch._deliver(today))
+            done += len(batch)
+            remaining = max(remaining - len(batch), 0)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             # Commit each batch only when run by ir.cron: called from code or
-            # data files, the caller owns the transaction. A run interrupted
-            # here resumes with the next batch: what is committed is recorded.
+            # data files, the caller owns the transaction.
             if self.env.context.get("cron_id") and not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
@@ -120,16 +197,38 @@ class InsuranceReminder(models.Model):
         return sent
 
     @api.model
-    def _reminders_due_query(self, today, company_ids=None):
+    def _send_reminders_now(self):
+        """Both phases at once (the demo data, the tests): record the
+        reminders due today and send them; return how many were sent."""
+        self._cron_send_reminders()
+        return self._cron_deliver_reminders()
+
+    @api.model
+    def _count_to_send(self, company_ids=None):
+        self.flush_model(["state", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM insurance_reminder WHERE state = 'to_send' %s",
+                SQL("AND company_id = ANY(%s)", company_ids)
+                if company_ids is not None
+                else SQL(),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _reminders_due_query(self, today, company_ids=None, extra_columns=None):
         """The one query selecting the reminders due on ``today``: for each
         overdue unpaid premium invoice, the highest active level of its
         company that the invoice has reached, if it was not sent yet. Levels
         passed without a reminder (the run did not run for days) are skipped,
         and no level is sent after a later one. Rows: (invoice id, level id,
         days late). ``company_ids`` limits it to those companies' invoices
-        (None: every company)."""
+        (None: every company); ``extra_columns`` (SQL) adds columns of the
+        invoice (``move``) to the rows."""
         return SQL(
             """SELECT move.id, level.id, %(today)s - move.invoice_date_due
+                      %(extra_columns)s
                  FROM account_move move
                  CROSS JOIN LATERAL (
                         SELECT level.id, level.days
@@ -160,6 +259,7 @@ class InsuranceReminder(models.Model):
              ORDER BY move.id""",
             today=today,
             unpaid=UNPAID_STATES,
+            extra_columns=SQL(", %s", extra_columns) if extra_columns else SQL(),
             # No level is reached before its days: invoices due since fewer
             # days than the shortest level are not even read.
             latest_due=fields.Date.subtract(today, days=self._shortest_level_days()),
@@ -178,8 +278,7 @@ class InsuranceReminder(models.Model):
         )
         return max(self.env.cr.fetchone()[0], 1)
 
-    @api.model
-    def _select_reminders_due(self, today):
+    def _flush_for_selection(self):
         self.env["account.move"].flush_model(
             [
                 "insurance_move_kind",
@@ -188,80 +287,135 @@ class InsuranceReminder(models.Model):
                 "payment_state",
                 "invoice_date_due",
                 "company_id",
+                "currency_id",
+                "amount_residual",
+                "partner_id",
+                "insurance_policy_id",
             ]
         )
         self.env["insurance.reminder.level"].flush_model(
             ["company_id", "active", "days"]
         )
         self.flush_model(["move_id", "level_id"])
+
+    @api.model
+    def _selection_company_ids(self):
         # The cron runs as the superuser, for every company; called by a
-        # user, it sends the reminders of the companies they work in.
-        company_ids = None if self.env.su else self.env.companies.ids
-        self.env.cr.execute(self._reminders_due_query(today, company_ids))
+        # user, it records the reminders of the companies they work in.
+        return None if self.env.su else self.env.companies.ids
+
+    @api.model
+    def _select_reminders_due(self, today):
+        """The rows of ``_reminders_due_query`` (what the recording inserts)."""
+        self._flush_for_selection()
+        self.env.cr.execute(
+            self._reminders_due_query(today, self._selection_company_ids())
+        )
         return self.env.cr.fetchall()
 
     @api.model
-    def _record_reminders(self, due, today):
-        """Insert the reminders of ``due`` [(invoice, level, days late)] that
-        are not recorded yet and whose invoice is still unpaid; return them.
+    def _recording_query(self, today):
+        """``INSERT ... SELECT`` of the reminders due on ``today`` (see
+        ``_record_reminders_due``), returning the ids inserted."""
+        return SQL(
+            """INSERT INTO insurance_reminder (
+                    move_id, level_id, date, days_late, state,
+                    currency_id, amount_due, partner_id, policy_id, company_id,
+                    create_uid, create_date, write_uid, write_date)
+               SELECT due.move_id, due.level_id, %(today)s, due.days_late,
+                      'to_send', due.currency_id, due.amount_residual,
+                      due.partner_id, due.insurance_policy_id, due.company_id,
+                      %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM (%(due)s) AS due(move_id, level_id, days_late, currency_id,
+                      amount_residual, partner_id, insurance_policy_id, company_id)
+             ORDER BY due.move_id
+          ON CONFLICT (move_id, level_id) DO NOTHING
+            RETURNING id""",
+            today=today,
+            uid=self.env.uid,
+            now=fields.Datetime.now(),
+            # The stored related fields, read with the selection: a second
+            # read of the invoices would cost as much as the selection.
+            due=self._reminders_due_query(
+                today,
+                self._selection_company_ids(),
+                extra_columns=SQL(
+                    "move.currency_id, move.amount_residual, move.partner_id, "
+                    "move.insurance_policy_id, move.company_id"
+                ),
+            ),
+        )
+
+    @api.model
+    def _record_reminders_due(self, today):
+        """Record, with one ``INSERT ... SELECT`` over the selection query,
+        the reminders due on ``today`` that are not recorded yet; return
+        them (to send).
 
         The unique index on (invoice, level) is the guard against sending
         twice: a run overlapping this one waits for its commit and then
-        inserts nothing, and only the rows inserted here are sent.
+        inserts nothing. The stored related fields (client, policy, company)
+        are copied from the invoice in the same query, the company being
+        the invoice's own, whatever the companies of the run's user.
         """
-        if not due:
-            return self.browse()
-        self.env["account.move"].flush_model(
-            ["state", "payment_state", "amount_residual"]
-        )
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO insurance_reminder (
-                        move_id, level_id, date, days_late, currency_id, amount_due,
-                        partner_id, policy_id, company_id,
-                        create_uid, create_date, write_uid, write_date)
-                   SELECT move.id, due.level_id, %(today)s, due.days_late,
-                          move.currency_id, move.amount_residual,
-                          move.partner_id, move.insurance_policy_id, move.company_id,
-                          %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(move_ids)s::int[], %(level_ids)s::int[],
-                                 %(days)s::int[]) AS due(move_id, level_id, days_late)
-                     JOIN account_move move ON move.id = due.move_id
-                    WHERE move.state = 'posted'
-                      AND move.payment_state IN %(unpaid)s
-                 ORDER BY move.id
-              ON CONFLICT (move_id, level_id) DO NOTHING
-                RETURNING id""",
-                today=today,
-                uid=self.env.uid,
-                now=now,
-                move_ids=[row[0] for row in due],
-                level_ids=[row[1] for row in due],
-                days=[row[2] for row in due],
-                unpaid=UNPAID_STATES,
-            )
-        )
-        reminders = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        self._flush_for_selection()
+        self.env.cr.execute(self._recording_query(today))
+        ids = sorted(row[0] for row in self.env.cr.fetchall())
+        # Written by SQL: what the cache holds about reminders (and the
+        # levels' counts of them) is stale.
+        self.invalidate_model()
         self.env["insurance.reminder.level"].invalidate_model(["reminder_count"])
-        return reminders
+        return self.browse(ids)
 
     # ------------------------------------------------------------
     # SENDING
     # ------------------------------------------------------------
 
+    def _deliver(self, today):
+        """Send these reminders (a locked batch of the delivery cron):
+        those still to send whose invoice is still unpaid are e-mailed,
+        followed up and marked sent; those whose invoice was paid or
+        credited since they were recorded are cancelled. Return the
+        reminders sent."""
+        to_send = self.filtered(lambda r: r.state == "to_send")
+        if not to_send:
+            return self.browse()
+        self.env["account.move"].flush_model(["state", "payment_state"])
+        unpaid = to_send.filtered(
+            lambda r: (
+                r.move_id.state == "posted" and r.move_id.payment_state in UNPAID_STATES
+            )
+        )
+        # Cancelled rather than deleted: the row keeps the level from being
+        # recorded again for the invoice (a payment undone later resumes the
+        # reminders at the next level, the tone never goes down) and tells
+        # why no reminder went out.
+        (to_send - unpaid).write({"state": "cancelled"})
+        if unpaid:
+            unpaid._send_reminders(today)
+        return unpaid
+
     def _send_reminders(self, today):
-        """E-mail, task and hand-over of freshly recorded reminders, level by
-        level (each level has its template and, maybe, its collector)."""
+        """E-mail, task and hand-over of reminders to send, level by level
+        (each level has its template and, maybe, its collector); then they
+        are sent, as of ``today``, for what the invoice owes today."""
         activity_type = self.env.ref(
             "insurance_broker_account.mail_activity_type_debtor_reminder",
             raise_if_not_found=False,
         )
-        responsible = {
-            reminder: reminder._followed_up_by(activity_type) for reminder in self
-        }
-        for user, reminders in self.grouped(lambda r: responsible[r]).items():
-            reminders.user_id = user
+        for reminder in self:
+            move = reminder.move_id
+            # The reminder as sent: the delivery may follow the recording by
+            # a while (the cron was down) and a part may have been paid.
+            reminder.write(
+                {
+                    "state": "sent",
+                    "date": today,
+                    "days_late": (today - move.invoice_date_due).days,
+                    "amount_due": move.amount_residual,
+                    "user_id": reminder._followed_up_by(activity_type).id,
+                }
+            )
         activity_values = []
         for level, reminders in self.grouped("level_id").items():
             moves = reminders.move_id
@@ -315,7 +469,7 @@ class InsuranceReminder(models.Model):
                 client=move.partner_id.display_name,
                 invoice=move.name,
                 policy=move.insurance_policy_id.display_name or "-",
-                amount=format_amount(lang_env, move.amount_residual, move.currency_id),
+                amount=format_amount(lang_env, reminder.amount_due, move.currency_id),
                 days=reminder.days_late,
                 collector=collector.display_name,
             )
@@ -329,9 +483,13 @@ class InsuranceReminder(models.Model):
         self.collector_id = collector
 
     def _activity_values(self, level, activity_type):
-        """The follow-up task of each reminder for the client's manager."""
+        """The follow-up task of each reminder for the client's manager, on
+        the policy: a salesperson of "Own Clients" reads their clients'
+        policies, not the invoices. The note names the invoice, what it
+        still owes and since when. An invoice without policy gets it."""
         deadline = activity_type._get_date_deadline()
-        model_id = self.env["ir.model"]._get_id("account.move")
+        policy_model_id = self.env["ir.model"]._get_id("insurance.policy")
+        move_model_id = self.env["ir.model"]._get_id("account.move")
         values = []
         for reminder in self:
             user = reminder.user_id
@@ -343,8 +501,9 @@ class InsuranceReminder(models.Model):
                 )
                 continue
             move = reminder.move_id
+            policy = move.insurance_policy_id
             lang_env = self.with_context(lang=user.lang or self.env.lang).env
-            amount = format_amount(lang_env, move.amount_residual, move.currency_id)
+            amount = format_amount(lang_env, reminder.amount_due, move.currency_id)
             if level.collector_id:
                 summary = lang_env._(
                     "Hand the debt to %(collector)s",
@@ -355,20 +514,20 @@ class InsuranceReminder(models.Model):
                     "%(level)s sent: call the client", level=level.name
                 )
             note = Markup("<p>%s</p>") % lang_env._(
-                "%(client)s owes %(amount)s on %(invoice)s (policy %(policy)s), "
-                "due on %(due)s: %(days)s days overdue.",
+                "%(client)s owes %(amount)s on invoice %(invoice)s, due on "
+                "%(due)s: %(days)s days overdue (%(level)s sent).",
                 client=move.partner_id.display_name,
                 amount=amount,
                 invoice=move.name,
-                policy=move.insurance_policy_id.display_name or "-",
                 due=format_date(lang_env, move.invoice_date_due),
                 days=reminder.days_late,
+                level=level.name,
             )
             values.append(
                 {
                     "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": move.id,
+                    "res_model_id": policy_model_id if policy else move_model_id,
+                    "res_id": policy.id or move.id,
                     "user_id": user.id,
                     "date_deadline": deadline,
                     "summary": summary,

@@ -47,8 +47,8 @@ class InsuranceReminderLevel(models.Model):
     create_activity = fields.Boolean(
         string="Task for the Client Manager",
         default=True,
-        help="Schedule a 'Debtor reminder' activity on the invoice for the "
-        "client's manager (the policy's client manager, else the client's, else "
+        help="Schedule a 'Debtor reminder' activity on the invoice's policy for "
+        "the client's manager (the policy's client manager, else the client's, else "
         "the invoice's salesperson, else the activity type's default user).",
     )
     collector_id = fields.Many2one(
@@ -68,7 +68,7 @@ class InsuranceReminderLevel(models.Model):
         default=lambda self: self.env.company,
     )
     reminder_count = fields.Integer(
-        compute="_compute_reminder_count", string="Reminders Sent"
+        compute="_compute_reminder_count", string="Reminders"
     )
 
     # ------------------------------------------------------------

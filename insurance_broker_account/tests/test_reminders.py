@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.convert import convert_file
@@ -24,17 +25,50 @@ class TestReminders(DebtorCommon):
         )
 
     def _run(self, day):
+        """Both phases, recording and delivery; how many were sent."""
+        with freeze_time(day):
+            return self.Reminder._send_reminders_now()
+
+    def _record(self, day):
         with freeze_time(day):
             return self.Reminder._cron_send_reminders()
+
+    def _deliver(self, day, **kwargs):
+        with freeze_time(day):
+            return self.Reminder._cron_deliver_reminders(**kwargs)
+
+    def _create_premium_invoices(self, due, count):
+        """``count`` posted premium invoices of the test policy, at once."""
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.client.id,
+                    "invoice_date": due - timedelta(days=14),
+                    "invoice_date_due": due,
+                    "insurance_policy_id": self.policy.id,
+                    "insurance_move_kind": "premium",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Premium", "quantity": 1, "price_unit": 50.0}
+                        )
+                    ],
+                }
+                for __ in range(count)
+            ]
+        )
+        moves.action_post()
+        return moves
 
     def _reminders(self, move=None):
         return self.Reminder.search([("move_id", "=", (move or self.invoice).id)])
 
     def _activities(self, move=None):
+        """The client manager's tasks, on the invoice's policy."""
         return self.env["mail.activity"].search(
             [
-                ("res_model", "=", "account.move"),
-                ("res_id", "=", (move or self.invoice).id),
+                ("res_model", "=", "insurance.policy"),
+                ("res_id", "=", (move or self.invoice).insurance_policy_id.id),
                 ("activity_type_id", "=", self.activity_type.id),
             ]
         )
@@ -86,6 +120,7 @@ class TestReminders(DebtorCommon):
         self.assertEqual(reminder.amount_due, 300.0)
         self.assertEqual(reminder.user_id, self.salesperson)
         self.assertEqual(reminder.policy_id, self.policy)
+        self.assertEqual(reminder.state, "sent")
 
         # The first template, e-mailed to the client and kept in the chatter.
         message = self._reminder_messages()
@@ -107,6 +142,19 @@ class TestReminders(DebtorCommon):
         self.assertEqual(activity.date_deadline, date(2026, 2, 7))
         self.assertIn("First reminder", activity.summary)
         self.assertIn("3 days overdue", str(activity.note))
+        self.assertIn(self.invoice.name, str(activity.note))
+        self.assertIn("300.00", str(activity.note))
+        # On the policy, which the salesperson of "Own Clients" can open;
+        # the invoice they cannot.
+        self.assertEqual(activity.res_model, "insurance.policy")
+        self.assertEqual(activity.res_id, self.policy.id)
+        self.assertIn(activity, self.policy.with_user(self.salesperson).activity_ids)
+        activity.with_user(self.salesperson).read(["summary", "note"])
+        self.assertFalse(
+            self.invoice.with_user(self.salesperson).has_access("read"),
+            "the task is where the salesperson can see it",
+        )
+        self.assertIn(self.activity_type.res_model, (False, "insurance.policy"))
 
     def test_in_the_clients_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -154,8 +202,120 @@ class TestReminders(DebtorCommon):
         with freeze_time("2026-02-05"):
             due = self.Reminder._select_reminders_due(date(2026, 2, 5))
             self.assertEqual(due, [(self.invoice.id, self.level_first.id, 3)])
-            self.assertEqual(len(self.Reminder._record_reminders(due, DUE)), 1)
-            self.assertFalse(self.Reminder._record_reminders(due, DUE))
+            recorded = self.Reminder._record_reminders_due(date(2026, 2, 5))
+            self.assertEqual(len(recorded), 1)
+            self.assertFalse(self.Reminder._record_reminders_due(date(2026, 2, 5)))
+
+    # ------------------------------------------------------------
+    # Two phases: recording, delivery
+    # ------------------------------------------------------------
+
+    def test_recording_only_records(self):
+        deliver_cron = self.env.ref(
+            "insurance_broker_account.ir_cron_deliver_reminders"
+        )
+        triggers = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", deliver_cron.id)]
+        )
+        self.assertEqual(self._record("2026-02-05"), 1)
+        reminder = self._reminders()
+        self.assertEqual(reminder.state, "to_send")
+        self.assertEqual(reminder.level_id, self.level_first)
+        self.assertEqual(reminder.days_late, 3)
+        self.assertEqual(reminder.amount_due, 300.0)
+        # The stored related fields, written by the query, are the invoice's.
+        self.assertEqual(reminder.partner_id, self.client)
+        self.assertEqual(reminder.policy_id, self.policy)
+        self.assertEqual(reminder.company_id, self.company)
+        self.assertEqual(reminder.currency_id, self.invoice.currency_id)
+        self.assertFalse(self._reminder_messages(), "nothing sent yet")
+        self.assertFalse(self._activities())
+        self.assertEqual(self.level_first.reminder_count, 1)
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", deliver_cron.id)]
+            ),
+            len(triggers),
+            "the delivery cron is triggered",
+        )
+        self.assertEqual(self._record("2026-02-05"), 0, "recorded once")
+
+        self.assertEqual(self._deliver("2026-02-05"), 1)
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(len(self._reminder_messages()), 1)
+        self.assertEqual(len(self._activities()), 1)
+
+    def test_recording_is_set_wise(self):
+        """Recording 6 or 50 reminders takes the same queries."""
+        self._create_premium_invoices(DUE, 5)
+        later = self._create_premium_invoices(DUE + timedelta(days=20), 50)
+
+        def record(day):
+            self.env.flush_all()
+            with freeze_time(day):
+                before = self.cr.sql_log_count
+                recorded = self.Reminder._cron_send_reminders()
+                return recorded, self.cr.sql_log_count - before
+
+        self.assertEqual(record("2026-02-05")[0], 6)  # warms the caches up
+        recorded, queries = record("2026-02-12")  # 6 second reminders
+        self.assertEqual(recorded, 6)
+        self.assertLessEqual(queries, 6)
+        # 50 first reminders (the 6 others have their second one)
+        self.assertEqual(record("2026-02-25"), (50, queries))
+        self.assertEqual(
+            self.Reminder.search([("move_id", "in", later.ids)]).level_id,
+            self.level_first,
+        )
+
+    def test_delivery_in_batches(self):
+        self._create_premium_invoices(DUE, 4)
+        self.assertEqual(self._record("2026-02-05"), 5)
+        self.assertEqual(self._deliver("2026-02-05", batch_size=2), 5)
+        reminders = self.Reminder.search([("level_id", "=", self.level_first.id)])
+        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [
+                    ("res_model", "=", "insurance.policy"),
+                    ("res_id", "=", self.policy.id),
+                    ("activity_type_id", "=", self.activity_type.id),
+                ]
+            ),
+            5,
+        )
+
+    def test_delivery_twice_sends_once(self):
+        self._record("2026-02-05")
+        self.assertEqual(self._deliver("2026-02-05"), 1)
+        self.assertEqual(self._deliver("2026-02-05"), 0)
+        self.assertEqual(self._run("2026-02-05"), 0)
+        self.assertEqual(len(self._reminder_messages()), 1)
+        self.assertEqual(len(self._activities()), 1)
+
+    def test_paid_before_delivery_is_not_sent(self):
+        """Paid between the recording and the delivery: the reminder is
+        cancelled, not sent, and the level is not recorded again."""
+        self._record("2026-02-05")
+        self._pay(self.invoice, date=date(2026, 2, 5))
+        self.assertEqual(self._deliver("2026-02-05"), 0)
+        reminder = self._reminders()
+        self.assertEqual(reminder.state, "cancelled")
+        self.assertFalse(self._reminder_messages())
+        self.assertFalse(self._activities())
+        self.assertEqual(self._run("2026-02-06"), 0)
+        self.assertEqual(self._reminders(), reminder)
+
+    def test_partly_paid_before_delivery_says_what_is_left(self):
+        self._record("2026-02-05")
+        self._pay(self.invoice, amount=100.0, date=date(2026, 2, 5))
+        self.assertEqual(self._deliver("2026-02-06"), 1)
+        reminder = self._reminders()
+        self.assertEqual(reminder.amount_due, 200.0)
+        self.assertEqual(reminder.date, date(2026, 2, 6), "the day it was sent")
+        self.assertEqual(reminder.days_late, 4)
+        self.assertIn("200.00", self._reminder_messages().body)
+        self.assertIn("200.00", str(self._activities().note))
 
     def test_missed_levels_are_skipped(self):
         """The run did not run for a month: only the level reached is sent,
@@ -310,15 +470,23 @@ class TestReminders(DebtorCommon):
         self.assertEqual(levels.mapped("days"), [3, 10, 30])
         self.assertEqual(self._run("2026-03-05"), 1)
         sent = self._reminders(foreign)
+        self.assertEqual(sent.company_id, other_company)
+        self.assertEqual(sent.state, "sent")
         self.assertEqual(sent.level_id.company_id, other_company)
         self.assertEqual(sent.level_id.days, 30)
 
-    def test_cron_record_runs_the_job(self):
+    def test_crons_run_the_jobs(self):
         with freeze_time("2026-02-05"):
             self.env.ref(
                 "insurance_broker_account.ir_cron_send_reminders"
             ).method_direct_trigger()
+            self.assertEqual(self._reminders().state, "to_send")
+            self.env.ref(
+                "insurance_broker_account.ir_cron_deliver_reminders"
+            ).method_direct_trigger()
         self.assertEqual(self._reminders().level_id, self.level_first)
+        self.assertEqual(self._reminders().state, "sent")
+        self.assertEqual(len(self._reminder_messages()), 1)
 
     def test_levels_are_checked(self):
         with self.assertRaisesRegex(ValidationError, "at least one day"):
@@ -388,6 +556,8 @@ class TestReminderDemo(TransactionCase):
                 days,
             )
             self.assertEqual(reminder.collector_id, handed_to or collector.browse())
+            self.assertEqual(reminder.state, "sent")
             self.assertTrue(reminder.user_id, "a client manager follows it up")
-        # Running the cron again the same day sends nothing more.
+        # Running the crons again the same day sends nothing more.
         self.assertEqual(Reminder._cron_send_reminders(), 0)
+        self.assertEqual(Reminder._cron_deliver_reminders(), 0)
