@@ -43,6 +43,11 @@
         "wizards/insurance_commission_invoice_wizard_views.xml",
         "wizards/insurance_producer_statement_wizard_views.xml",
     ],
+    # Sample insurer statements, imported by the demo data and by hand.
+    "oca_data_manual": [
+        "demo/statement_costa_verde_sample.csv",
+        "demo/statement_baltic_shield_sample.xlsx",
+    ],
     "demo": [
         "demo/insurance_account_demo.xml",
         "demo/insurance_commission_demo.xml",

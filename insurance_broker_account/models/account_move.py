@@ -6,7 +6,6 @@ class AccountMove(models.Model):
 
     insurance_policy_id = fields.Many2one(
         "insurance.policy",
-        string="Insurance Policy",
         index="btree_not_null",
         copy=False,
         readonly=True,

@@ -6,7 +6,6 @@ class AccountMoveLine(models.Model):
 
     insurance_policy_id = fields.Many2one(
         "insurance.policy",
-        string="Insurance Policy",
         index="btree_not_null",
         copy=False,
     )
@@ -17,7 +16,7 @@ class AccountMoveLine(models.Model):
         copy=False,
     )
 
-    def _copy_data_extend_business_fields(self, values):
+    def _copy_data_extend_business_fields(self, values):  # pylint: disable=missing-return
         # Reversals (credit notes) keep the lines' policy and instalment.
         super()._copy_data_extend_business_fields(values)
         values["insurance_policy_id"] = self.insurance_policy_id.id

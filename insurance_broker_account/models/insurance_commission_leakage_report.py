@@ -17,7 +17,7 @@ class InsuranceCommissionLeakageReport(models.Model):
     _order = "date desc, insurer_id"
     _rec_name = "insurer_id"
 
-    insurer_id = fields.Many2one("res.partner", string="Insurer", readonly=True)
+    insurer_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(string="Month", readonly=True)

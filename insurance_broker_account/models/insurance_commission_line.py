@@ -139,7 +139,7 @@ class InsuranceCommissionLine(models.Model):
         help="What the insurers' confirmed statements report for this commission.",
     )
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         super().init()
         # One expected commission per instalment, one chargeback per policy:
         # confirming or cancelling twice never records the commission twice.

@@ -25,7 +25,6 @@ class InsuranceCommissionStatementLine(models.Model):
     )
     commission_line_id = fields.Many2one(
         "insurance.commission.line",
-        string="Commission Line",
         index="btree_not_null",
         ondelete="set null",
         check_company=True,

@@ -119,7 +119,7 @@ class InsurancePolicyInstallment(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         super().init()
         # The daily invoicing run looks for uninvoiced instalments by due
         # date; once billed, an instalment leaves this index.

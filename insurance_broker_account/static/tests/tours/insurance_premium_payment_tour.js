@@ -43,7 +43,8 @@ registry.category("web_tour.tours").add("insurance_premium_payment_tour", {
         },
         {
             content: "The invoice is paid",
-            trigger: ".o_widget_web_ribbon span:contains(In Payment), .o_widget_web_ribbon span:contains(Paid)",
+            trigger:
+                ".o_widget_web_ribbon span:contains(In Payment), .o_widget_web_ribbon span:contains(Paid)",
         },
         {
             content: "Open the policy",
