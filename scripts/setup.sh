@@ -121,8 +121,18 @@ ensure_venv() {
     fi
     "$pip" install -q --no-build-isolation -r "$reqs" >>"$log" 2>&1 \
         || die "pip could not install Odoo's requirements, see $log"
-    "$pip" install -q --no-build-isolation -r "$ROOT/requirements.txt" >>"$log" 2>&1 \
+    # OCA addons (odoo-addon-*) require the `odoo` distribution, which Odoo's
+    # source tree does not always provide (it is put on the path below, not
+    # pip-installed): they are installed without dependencies, which Odoo's
+    # own requirements already cover.
+    grep -v '^odoo-addon-' "$ROOT/requirements.txt" >"$RUN_DIR/suite-requirements.txt"
+    grep '^odoo-addon-' "$ROOT/requirements.txt" >"$RUN_DIR/oca-addons.txt" || true
+    "$pip" install -q --no-build-isolation -r "$RUN_DIR/suite-requirements.txt" >>"$log" 2>&1 \
         || die "pip could not install the suite's requirements.txt, see $log"
+    if [ -s "$RUN_DIR/oca-addons.txt" ]; then
+        "$pip" install -q --no-deps -r "$RUN_DIR/oca-addons.txt" >>"$log" 2>&1 \
+            || die "pip could not install the OCA addons of requirements.txt, see $log"
+    fi
     # Make `import odoo` work (pytest-odoo, scripts) without copying Odoo.
     local site
     site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
