@@ -1387,7 +1387,7 @@ class BookGenerator:
         t["invoice"].copy_rows(cr, self._move_rows(invoices, paid, t))
         t["receivable"].copy_rows(cr, self._move_line_rows(invoices, paid, t))
         t["payment"].copy_rows(cr, self._payment_rows(paid, t))
-        t["partial"].copy(
+        t["partial"].copy_rows(
             cr,
             (
                 t["partial"].line(
@@ -1405,7 +1405,7 @@ class BookGenerator:
                 for i in paid
             ),
         )
-        t["full"].copy(
+        t["full"].copy_rows(
             cr,
             (
                 t["full"].line(
@@ -1434,7 +1434,7 @@ class BookGenerator:
             )
             for i in paid
         ]
-        t["follower"].copy(
+        t["follower"].copy_rows(
             cr,
             (
                 t["follower"].line(id=follower_id, res_id=res_id, partner_id=partner)
@@ -1452,7 +1452,7 @@ class BookGenerator:
             ),
         )
         t["creation_message"].copy_rows(cr, self._message_rows(invoices, paid, t))
-        t["tracking"].copy(
+        t["tracking"].copy_rows(
             cr,
             (
                 t["tracking"].line(
