@@ -57,6 +57,9 @@ class InsurancePolicyInstallment(models.Model):
         compute_sudo=True,
         help="The date of the last payment matched with the invoice, once paid.",
     )
+    commission_line_ids = fields.One2many(
+        "insurance.commission.line", "installment_id", string="Commission Lines"
+    )
     commission_amount = fields.Monetary(
         string="Expected Commission",
         compute="_compute_commission_amount",
@@ -102,18 +105,22 @@ class InsurancePolicyInstallment(models.Model):
                 max(dates) if installment.invoice_state == "paid" and dates else False
             )
 
-    @api.depends("policy_id.commission_line_ids.amount")
+    @api.depends("commission_line_ids.amount", "commission_line_ids.kind")
     def _compute_commission_amount(self):
-        totals = {}
-        lines = self.env["insurance.commission.line"].search(
-            [("installment_id", "in", self.ids), ("kind", "=", "expected")]
-        )
-        for line in lines:
-            totals[line.installment_id.id] = (
-                totals.get(line.installment_id.id, 0.0) + line.amount
+        # One grouped query: loading thousands of lines in the cache to add
+        # them up costs more than confirming the policies they come from.
+        totals = dict(
+            self.env["insurance.commission.line"]._read_group(
+                [
+                    ("installment_id", "in", self._origin.ids),
+                    ("kind", "=", "expected"),
+                ],
+                ["installment_id"],
+                ["amount:sum"],
             )
+        )
         for installment in self:
-            installment.commission_amount = totals.get(installment.id, 0.0)
+            installment.commission_amount = totals.get(installment._origin, 0.0)
 
     # ------------------------------------------------------------
     # CRUD

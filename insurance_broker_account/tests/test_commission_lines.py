@@ -103,7 +103,7 @@ class TestCommissionLines(InsuranceAccountCommon):
         self.assertEqual(policy.installment_ids.mapped("commission_amount"), [30.0] * 4)
 
     def test_record_expected_in_batch(self):
-        """Many policies: one create, every instalment once."""
+        """Many policies: one insert, every instalment once."""
         policies = self.env["insurance.policy"]
         for index in range(30):
             policies |= self._create_policy(
@@ -112,9 +112,30 @@ class TestCommissionLines(InsuranceAccountCommon):
                 premium=1200.0 + index,
             )
         policies.action_confirm()
-        self.Line._record_expected(policies)
+        # Without reloading anything: the policies' lines and the
+        # instalments' expected commission follow the lines just recorded.
+        self.assertEqual(len(policies.commission_line_ids), 30 * 12)
+        for policy in policies:
+            self.assertAlmostEqual(
+                sum(policy.installment_ids.mapped("commission_amount")),
+                policy.commission_amount,
+                places=2,
+            )
+        self.assertFalse(self.Line._record_expected(policies))
         lines = self.Line.search([("policy_id", "in", policies.ids)])
+        self.assertEqual(lines, policies.commission_line_ids)
         self.assertEqual(len(lines), 30 * 12)
+        # What the lines copy from their policy, as a report groups them.
+        for line in lines[:24]:
+            policy = line.policy_id
+            self.assertEqual(line.policy_number, policy.name)
+            self.assertEqual(line.company_id, policy.company_id)
+            self.assertEqual(line.currency_id, policy.currency_id)
+            self.assertEqual(line.client_manager_id, policy.client_manager_id)
+            self.assertEqual(line.installment_id.policy_id, policy)
+            self.assertEqual(line.date, line.installment_id.date_due)
+            self.assertEqual(line.received_amount, 0.0)
+            self.assertEqual(line.create_uid, self.env.user)
         for policy in policies:
             self.assertAlmostEqual(
                 sum(

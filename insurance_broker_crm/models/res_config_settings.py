@@ -4,7 +4,11 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    insurance_currency_id = fields.Many2one(related="company_id.currency_id")
+    # Its own label: account's settings have a "Currency" field too, and two
+    # fields of a model with the same label are ambiguous in exports/filters.
+    insurance_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Card Cost Currency"
+    )
     insurance_card_cost = fields.Monetary(
         related="company_id.insurance_card_cost",
         currency_field="insurance_currency_id",
