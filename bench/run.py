@@ -110,26 +110,33 @@ class Bench:
     # ------------------------------------------------------------------
 
     def expiry_cron(self):
+        """The policy expiry cron against one SQL UPDATE of the same rows
+        (the floor, before and after the cron: the mean). Both are run once
+        first, rolled back: the floor warms PostgreSQL's caches, the cron the
+        process's (the registry's lazily built field triggers, which a cron
+        worker has built long before), so neither pays a first time the other
+        does not."""
         env = self.env
         Policy = env["insurance.policy"]
         today = fields.Date.context_today(Policy)
+
+        def measure_floor():
+            with rolled_back(env):
+                start = time.perf_counter()
+                env.cr.execute(
+                    "UPDATE insurance_policy SET state = 'expired', "
+                    "write_date = now() WHERE state = 'active' AND date_end < %s",
+                    [today],
+                )
+                return env.cr.rowcount, time.perf_counter() - start
+
+        measure_floor()
+        floor_rows, floor_before = measure_floor()
         with rolled_back(env):
-            env.cr.execute(
-                "UPDATE insurance_policy SET state = 'expired', write_date = now() "
-                "WHERE state = 'active' AND date_end < %s",
-                [today],
-            )
-        with rolled_back(env):
-            start = time.perf_counter()
-            env.cr.execute(
-                "UPDATE insurance_policy SET state = 'expired', write_date = now() "
-                "WHERE state = 'active' AND date_end < %s",
-                [today],
-            )
-            floor_rows = env.cr.rowcount
-            floor = time.perf_counter() - start
+            timed(env, Policy._cron_expire_policies)
         with rolled_back(env):
             done, seconds, queries = timed(env, Policy._cron_expire_policies)
+        floor = (floor_before + measure_floor()[1]) / 2
         assert done == floor_rows, f"cron expired {done} policies, SQL {floor_rows}"
         self.record(
             "expiry_cron", seconds, "sql_update_same_rows", floor, queries, done

@@ -124,10 +124,39 @@ class InsuranceCommissionStatement(models.Model):
         commission lines they are matched to (``received_amount``)."""
         if any(statement.state != "draft" for statement in self):
             raise UserError(self.env._("Only statements to confirm can be confirmed."))
+        self._check_matches_still_open()
         self.write({"state": "done"})
         for statement in self:
             statement.message_post(body=statement._confirmation_summary())
         return True
+
+    def _check_matches_still_open(self):
+        """Refuse to confirm rows matched to commission that another
+        statement, confirmed (or reset) since, has changed: two statements
+        reporting the same commission would otherwise both count as its
+        payment. Matching again shows the rows as they now stand."""
+        for statement in self:
+            stale = statement.line_ids.filtered(
+                lambda row: (
+                    row.commission_line_id
+                    and row.currency_id.compare_amounts(
+                        row.expected_commission,
+                        self._open_amount(row.commission_line_id),
+                    )
+                )
+            )
+            if stale:
+                raise UserError(
+                    self.env._(
+                        "Since %(statement)s was matched, another statement "
+                        "changed what was received on %(policies)s. Click "
+                        '"Match Again" and check the rows before confirming.',
+                        statement=statement.display_name,
+                        policies=", ".join(
+                            sorted(set(stale.mapped("policy_id.display_name")))
+                        ),
+                    )
+                )
 
     def action_draft(self):
         """Undo the confirmation: the rows no longer count as received."""

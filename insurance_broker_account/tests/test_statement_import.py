@@ -227,6 +227,30 @@ class TestStatementImport(InsuranceStatementCommon):
         self.assertEqual(rest.expected_commission, 5.0)
         self.assertEqual(rest.match_state, "matched")
 
+    def test_two_drafts_matched_to_the_same_commission(self):
+        """Two statements reporting the same commission, both matched while
+        in draft: the second cannot be confirmed as it was matched, and once
+        matched again its row is a difference, not a second payment."""
+        row = (self.policy_single.name, "1000,00", "150,00", "03/2026")
+        __, action = self._import(self._csv([row]))
+        first = self._statement_of(action)
+        # The same rows sent again in another file (not the same bytes).
+        __, action = self._import(self._csv([row], bom=True))
+        second = self._statement_of(action)
+        single_line = self._expected_lines(self.policy_single)
+        self.assertEqual(second.line_ids.commission_line_id, single_line)
+        first.action_confirm()
+        with self.assertRaisesRegex(UserError, self.policy_single.name):
+            second.action_confirm()
+        self.assertEqual(second.state, "draft")
+        self.assertEqual(single_line.received_amount, 150.0)
+        second.action_match()
+        self.assertEqual(second.line_ids.match_state, "differing")
+        self.assertEqual(second.line_ids.difference, 150.0)
+        second.action_confirm()
+        self.assertEqual(second.state, "done")
+        self.assertEqual(single_line.received_amount, 150.0)
+
     def test_reimport_same_file_changes_nothing(self):
         content = self._csv(self._three_rows())
         __, action = self._import(content)
@@ -361,9 +385,24 @@ class TestStatementImport(InsuranceStatementCommon):
         wizard, __ = self._import(content)
         self.assertNothingImported(
             wizard,
-            f"Row 4: policy {self.policy_single.name} and period 03/2026 are "
-            "already on row 2.",
+            f"Row 4: the same commission of policy {self.policy_single.name} for "
+            "period 03/2026 is already on row 2.",
         )
+
+    def test_two_payments_of_a_policy_in_a_month_are_not_duplicates(self):
+        """Two instalments paid in one month, or a commission and a
+        chargeback: rows of their own, each matched to its line."""
+        content = self._csv(
+            [
+                (self.policy_monthly.name, "100", "14,50", "2026-02"),
+                (self.policy_monthly.name, "100", "14,00", "2026-02"),
+            ]
+        )
+        wizard, action = self._import(content)
+        self.assertFalse(wizard.issues)
+        rows = self._statement_of(action).line_ids
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(len(rows.commission_line_id), 2)
 
     def test_unreadable_files(self):
         not_a_workbook = io.BytesIO()

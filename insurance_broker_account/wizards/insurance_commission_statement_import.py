@@ -512,12 +512,15 @@ class InsuranceCommissionStatementImport(models.TransientModel):
             if all(is_blank(cell) for cell in cells):
                 continue
             row, reasons = self._parse_row(cells, indexes)
-            key = (row["policy_number"], row["period"])
+            # A row repeated, not a second payment: the same policy, month
+            # and commission (a chargeback, or two instalments paid in one
+            # month, are rows of their own).
+            key = (row["policy_number"], row["period"], row["commission"])
             if not reasons and key in seen:
                 reasons.append(
                     self.env._(
-                        "policy %(policy)s and period %(period)s are already on "
-                        "row %(row)s",
+                        "the same commission of policy %(policy)s for period "
+                        "%(period)s is already on row %(row)s",
                         policy=row["policy_number"],
                         period=format_date(
                             self.env, row["period"], date_format="MM/yyyy"

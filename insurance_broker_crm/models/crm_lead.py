@@ -28,7 +28,11 @@ RENEWAL_BUCKETS = [
     (3, "renewal_3_months"),
     (0, "renewal_month"),
 ]
-BUCKET_BATCH_SIZE = 1000
+# Leads moved (and committed) together by the renewal-bucket cron: each batch
+# costs a few fixed queries and cache reloads, about 70 ms, which at 1,000
+# leads a batch made a fifth of the run (measured on 13,828 moves); a batch of
+# 5,000 moves in about a second, locking its leads no longer than that.
+BUCKET_BATCH_SIZE = 5000
 
 
 class CrmLead(models.Model):
@@ -824,11 +828,12 @@ class CrmLead(models.Model):
         protected = [self._fields[name] for name in names]
         with env.protecting(protected, self):
             self.modified(["stage_id"], before=True)
-        self.fetch(["team_id", *self._pls_get_safe_fields()])
         env.cache.update(
             self, self._fields["stage_id"], [values["stage_id"]] * len(self)
         )
-        probabilities = self._pls_get_naive_bayes_probabilities()
+        probabilities = self.with_context(
+            insurance_pls_stage_id=values["stage_id"]
+        )._pls_get_naive_bayes_probabilities()
         written = list(computes)[1:]
         fields_ = [self._fields[name] for name in written]
         # Float fields without digits: cache and column values are the float
@@ -922,6 +927,32 @@ class CrmLead(models.Model):
             self.modified(names)
         self._validate_fields(names)
         return True
+
+    def _pls_get_lead_pls_values(self, domain=None):
+        """The values crm's predictive scoring reads of the leads of a bucket
+        move (context ``insurance_pls_stage_id``: the stage they move to),
+        read with crm's own two queries (its ``domain`` path) instead of lead
+        by lead through the ORM, which costs more than the move's UPDATE on
+        thousands of leads; the stage is the new one, the leads in the
+        order of ``self``, as the ORM path gives them."""
+        stage_id = self.env.context.get("insurance_pls_stage_id")
+        if domain or not stage_id or not self:
+            return super()._pls_get_lead_pls_values(domain=domain or [])
+        read = super()._pls_get_lead_pls_values(domain=[("id", "in", self.ids)])
+        values = {}
+        for lead_id in self._ids:
+            if lead_id not in read:
+                continue
+            lead_values = read[lead_id]
+            # The SQL path adds the probability (for crm's frequency rebuild),
+            # which the ORM path does not.
+            lead_values["values"] = [
+                (name, stage_id if name == "stage_id" else value)
+                for name, value in lead_values["values"]
+                if name != "probability"
+            ]
+            values[lead_id] = lead_values
+        return values
 
     def _recompute_bucket_dependents(self):
         """Compute on the moved leads what the move marked to recompute, as
@@ -1248,19 +1279,26 @@ class CrmLead(models.Model):
             )
         )
         todo = self.env.ref("mail.mail_activity_data_todo")
+        taken, unassigned = defaultdict(list), []
         for lead in self:
             manager = lead.insurance_client_manager_id
             cap = (lead.company_id or self.env.company).insurance_renewal_weekly_cap
             if manager in team.member_ids and counts.get(manager, 0) < cap:
-                # The stage's automation gives them "take the client into work".
-                lead.write({"user_id": manager.id, "stage_id": take.id})
+                taken[manager].append(lead.id)
                 counts[manager] = counts.get(manager, 0) + 1
             else:
-                lead.activity_schedule(
-                    activity_type_id=todo.id,
-                    summary=self.env._("Assign a renewal manager"),
-                    user_id=(team.user_id or self.env.user).id,
-                )
+                unassigned.append(lead.id)
+        # One write per manager and one batch of tasks: hundreds of leads
+        # reach "A month" on some days.
+        for manager, lead_ids in taken.items():
+            # The stage's automation gives them "take the client into work".
+            self.browse(lead_ids).write({"user_id": manager.id, "stage_id": take.id})
+        if unassigned:
+            self.browse(unassigned).activity_schedule(
+                activity_type_id=todo.id,
+                summary=self.env._("Assign a renewal manager"),
+                user_id=(team.user_id or self.env.user).id,
+            )
 
     # ------------------------------------------------------------
     # OFFER
