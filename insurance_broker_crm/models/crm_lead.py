@@ -789,8 +789,9 @@ class CrmLead(models.Model):
         """Write the move of these leads (``rows``: their columns before it)
         in one UPDATE, the fields that depend on the stage computed set-wise
         as crm computes them: ``_compute_probabilities`` (crm's predictive
-        scoring, ``_pls_get_naive_bayes_probabilities``, with the new stage in
-        the cache; the probability follows when it was automated), the
+        scoring, ``_pls_get_naive_bayes_probabilities``, on the leads' values
+        read set-wise with the new stage: ``_pls_get_lead_pls_values``; the
+        probability follows when it was automated), the
         prorated revenues, the days to close (none: the closed date is
         cleared). As the ORM writes, a value equal to the cached one is not
         written. Keeps the ORM's invariants: access rights, ``modified``
@@ -930,28 +931,61 @@ class CrmLead(models.Model):
 
     def _pls_get_lead_pls_values(self, domain=None):
         """The values crm's predictive scoring reads of the leads of a bucket
-        move (context ``insurance_pls_stage_id``: the stage they move to),
-        read with crm's own two queries (its ``domain`` path) instead of lead
-        by lead through the ORM, which costs more than the move's UPDATE on
-        thousands of leads; the stage is the new one, the leads in the
-        order of ``self``, as the ORM path gives them."""
+        move (context ``insurance_pls_stage_id``: the stage they move to), as
+        its ORM path gives them (lead by lead: stage, then the scoring fields
+        set, the e-mail and phone quality even unset, then the tags), but
+        read in two queries: lead by lead through the ORM, it cost more than
+        the move's UPDATE on thousands of leads. The stage is the new one."""
         stage_id = self.env.context.get("insurance_pls_stage_id")
-        if domain or not stage_id or not self:
+        names = [name for name in self._pls_get_safe_fields() if name != "tag_ids"]
+        use_tags = "tag_ids" in self._pls_get_safe_fields()
+        if (
+            domain
+            or not stage_id
+            or not self
+            or not all(self._fields[name].column_type for name in names)
+        ):
             return super()._pls_get_lead_pls_values(domain=domain or [])
-        read = super()._pls_get_lead_pls_values(domain=[("id", "in", self.ids)])
+        self.flush_model(["team_id", *names, *(["tag_ids"] if use_tags else [])])
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM crm_lead WHERE id = ANY(%s)",
+                SQL(", ").join(
+                    SQL.identifier(name) for name in ["id", "team_id", *names]
+                ),
+                list(self._ids),
+            )
+        )
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        tags = defaultdict(list)
+        if use_tags:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT lead_id, tag_id FROM crm_tag_rel "
+                    "WHERE lead_id = ANY(%s) ORDER BY tag_id",
+                    list(self._ids),
+                )
+            )
+            for lead_id, tag_id in self.env.cr.fetchall():
+                tags[lead_id].append(("tag_id", tag_id))
+        quality = {"email_state", "phone_state"}
         values = {}
         for lead_id in self._ids:
-            if lead_id not in read:
+            if lead_id not in rows:
                 continue
-            lead_values = read[lead_id]
-            # The SQL path adds the probability (for crm's frequency rebuild),
-            # which the ORM path does not.
-            lead_values["values"] = [
-                (name, stage_id if name == "stage_id" else value)
-                for name, value in lead_values["values"]
-                if name != "probability"
-            ]
-            values[lead_id] = lead_values
+            team_id, *row = rows[lead_id]
+            values[lead_id] = {
+                "values": [
+                    ("stage_id", stage_id),
+                    *(
+                        (name, value or False)
+                        for name, value in zip(names, row, strict=True)
+                        if value or name in quality
+                    ),
+                    *tags[lead_id],
+                ],
+                "team_id": team_id or False,
+            }
         return values
 
     def _recompute_bucket_dependents(self):

@@ -195,10 +195,36 @@ class TestRenewalBuckets(InsuranceCrmCommon):
     def _check_the_move_writes_what_a_stage_write_writes(self):
         # Pairs of identical leads (same policy, name, values): the first
         # moved by a stage write, the second by the cron. Ends 31 Aug 2026:
-        # from "A year or more" to "3 months".
+        # from "A year or more" to "3 months". Scored on the stage, the
+        # country, the e-mail quality and the tags too.
         self._scoring_statistics()
+        self.env["ir.config_parameter"].set_param(
+            "crm.pls_fields", "phone_state,email_state,country_id,tag_ids"
+        )
+        country = self.env.ref("base.be")
+        tags = self.env["crm.tag"].create([{"name": "Fleet"}, {"name": "VIP"}])
+        self.env["crm.lead.scoring.frequency"].create(
+            [
+                {
+                    "team_id": self.renewal_team.id,
+                    "variable": variable,
+                    "value": str(value),
+                    "won_count": won,
+                    "lost_count": lost,
+                }
+                for variable, value, won, lost in [
+                    ("country_id", country.id, 25.1, 5.1),
+                    ("email_state", "correct", 35.1, 15.1),
+                    ("tag_id", tags[0].id, 45.1, 15.1),
+                    ("tag_id", tags[1].id, 20.1, 40.1),
+                ]
+            ]
+        )
         policy = self._create_policy(confirm=True, date_start="2025-09-01")
         values = {
+            "country_id": country.id,
+            "email_from": "fleet@example.com",
+            "tag_ids": [Command.set(tags.ids)],
             "name": "Renew the CASCO",
             "type": "opportunity",
             "partner_id": self.client.id,
