@@ -937,8 +937,9 @@ class CrmLead(models.Model):
         read in two queries: lead by lead through the ORM, it cost more than
         the move's UPDATE on thousands of leads. The stage is the new one."""
         stage_id = self.env.context.get("insurance_pls_stage_id")
-        names = [name for name in self._pls_get_safe_fields() if name != "tag_ids"]
-        use_tags = "tag_ids" in self._pls_get_safe_fields()
+        safe_fields = self._pls_get_safe_fields()
+        names = [name for name in safe_fields if name != "tag_ids"]
+        use_tags = "tag_ids" in safe_fields
         if (
             domain
             or not stage_id
