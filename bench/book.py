@@ -35,7 +35,10 @@ from odoo import Command, fields
 from odoo.tools import SQL, float_round
 from odoo.tools.mail import generate_tracking_message_id
 
-from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
+from odoo.addons.insurance_broker.models.insurance_policy import (
+    installment_plan,
+    policy_number_key,
+)
 from odoo.addons.insurance_broker_account.models.insurance_commission_line import (
     split_in_proportion,
 )
@@ -560,6 +563,7 @@ class BookGenerator:
     POLICY_COLUMNS = (
         "id",
         "name",
+        "name_key",
         "partner_id",
         "commercial_partner_id",
         "insurer_id",
@@ -772,9 +776,11 @@ class BookGenerator:
             yield self._policy_row(p)
 
     def _policy_row(self, p):
+        number = f"{p['insurer_ref']}-{p['id']:09d}"
         return (
             p["id"],
-            f"{p['insurer_ref']}-{p['id']:09d}",
+            number,
+            policy_number_key(number),
             p["client"],
             p["client"],
             p["insurer"],

@@ -1,3 +1,4 @@
+from . import insurance_bounded_mixin
 from . import insurance_document_type
 from . import insurance_product
 from . import insurance_commission_rule

@@ -4,6 +4,8 @@ from datetime import date as date_type
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .insurance_bounded_mixin import DATE, PERCENT, POSITIVE_AMOUNT
+
 
 class InsuranceCommissionRule(models.Model):
     """The broker's commission by insurer x product x business type.
@@ -16,6 +18,7 @@ class InsuranceCommissionRule(models.Model):
 
     _name = "insurance.commission.rule"
     _description = "Insurance Commission Rule"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "insurer_id, product_id, business_type, date_from desc, id"
     _check_company_auto = True
 
@@ -155,6 +158,15 @@ class InsuranceCommissionRule(models.Model):
                 raise ValidationError(
                     self.env._("The fixed commission cannot be negative.")
                 )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "rate": PERCENT,
+            "fixed_amount": POSITIVE_AMOUNT,
+            "date_from": DATE,
+            "date_to": DATE,
+        }
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

@@ -9,10 +9,24 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from .insurance_bounded_mixin import (
+    DATE,
+    MAX_TERM_MONTHS,
+    PERCENT,
+    POSITIVE_AMOUNT,
+    TERM_MONTHS,
+)
+
 _logger = logging.getLogger(__name__)
 
 # Months between two instalments for each payment frequency.
 FREQUENCY_STEP_MONTHS = {"single": None, "semi_annual": 6, "quarterly": 3, "monthly": 1}
+
+
+def policy_number_key(number):
+    """A policy number as its insurer tells it from another: without case
+    and spaces ("ab 123" is "AB123"); False for no number."""
+    return "".join((number or "").split()).upper() or False
 
 
 def installment_plan(date_start, term_months, frequency, premium, decimal_places):
@@ -39,7 +53,7 @@ class InsurancePolicy(models.Model):
 
     _name = "insurance.policy"
     _description = "Insurance Policy"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "insurance.bounded.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name", "vehicle_plate"]
@@ -56,6 +70,14 @@ class InsurancePolicy(models.Model):
         index="trigram",
         tracking=True,
         help="The number the insurer gave the policy; required to confirm it.",
+    )
+    name_key = fields.Char(
+        string="Normalised Policy Number",
+        compute="_compute_name_key",
+        store=True,
+        precompute=True,
+        copy=False,
+        help="The policy number without case and spaces: unique per insurer.",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -242,7 +264,7 @@ class InsurancePolicy(models.Model):
     _sql_constraints = [
         (
             "number_insurer_uniq",
-            "unique(insurer_id, name)",
+            "unique(insurer_id, name_key)",
             "This insurer already has a policy with this number.",
         ),
     ]
@@ -263,6 +285,11 @@ class InsurancePolicy(models.Model):
                     client=policy.partner_id.name or "",
                 ).replace("  ", " ")
 
+    @api.depends("name")
+    def _compute_name_key(self):
+        for policy in self:
+            policy.name_key = policy_number_key(policy.name)
+
     @api.depends("product_id")
     def _compute_term_months(self):
         for policy in self:
@@ -273,18 +300,27 @@ class InsurancePolicy(models.Model):
     @api.depends("date_start", "term_months")
     def _compute_date_end(self):
         for policy in self:
-            if policy.date_start and policy.term_months > 0:
-                policy.date_end = self.end_date_for(
-                    policy.date_start, policy.term_months
-                )
+            # A start or term out of bounds (refused on save) gives no end.
+            end = policy.date_start and self.end_date_for(
+                policy.date_start, policy.term_months
+            )
+            if end:
+                policy.date_end = end
             elif not policy.date_end:
                 policy.date_end = policy.date_start
 
     @api.model
     def end_date_for(self, date_start, term_months):
         """The last day of cover of a term starting on ``date_start``: the
-        start plus the term, less one day (the renewal starts the day after)."""
-        return date_start + relativedelta(months=term_months, days=-1)
+        start plus the term, less one day (the renewal starts the day after).
+        None for a term out of bounds, or an end out of the calendar (a start in
+        year 9999): the bounds constraints then refuse the input."""
+        if not 0 < term_months <= MAX_TERM_MONTHS:
+            return None
+        try:
+            return date_start + relativedelta(months=term_months, days=-1)
+        except (ValueError, OverflowError):
+            return None
 
     @api.depends("partner_id")
     def _compute_client_manager_id(self):
@@ -415,6 +451,103 @@ class InsurancePolicy(models.Model):
         )
         return self.currency_id.compare_amounts(expected, self.commission_amount) != 0
 
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "sum_insured": POSITIVE_AMOUNT,
+            "premium": POSITIVE_AMOUNT,
+            "commission_rate": PERCENT,
+            "commission_amount": POSITIVE_AMOUNT,
+            "date_start": DATE,
+            "date_end": DATE,
+            "term_months": TERM_MONTHS,
+            "cancel_date": DATE,
+            "vehicle_year": (0, DATE[1].year),
+        }
+
+    @api.constrains("date_start", "date_end")
+    def _check_cover_length(self):
+        for policy in self:
+            if (
+                policy.date_start
+                and policy.date_end
+                and policy.date_end
+                > policy.date_start + relativedelta(months=MAX_TERM_MONTHS)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The policy %(policy)s cannot run from %(start)s to %(end)s: "
+                        "a cover lasts at most %(years)s years.",
+                        policy=policy.display_name,
+                        start=policy.date_start,
+                        end=policy.date_end,
+                        years=MAX_TERM_MONTHS // 12,
+                    )
+                )
+
+    def _insurance_check_values(self, vals, names=None):
+        result = super()._insurance_check_values(vals, names)
+        if names is None and {"name", "insurer_id"} & set(vals):
+            self._check_number_free(vals)
+        return result
+
+    def _check_number_free(self, vals):
+        """Refuse, before it is written, a policy number the insurer already
+        gave another policy, comparing numbers without case and spaces (the
+        unique index on the normalised number stays the guard against two
+        transactions racing)."""
+        if self:
+            wanted = [
+                (
+                    vals.get("insurer_id", policy.insurer_id.id),
+                    policy_number_key(vals.get("name", policy.name)),
+                    policy,
+                )
+                for policy in self
+            ]
+        else:
+            wanted = [
+                (vals.get("insurer_id"), policy_number_key(vals.get("name")), self)
+            ]
+        seen = {}
+        for insurer_id, key, policy in wanted:
+            if not (insurer_id and key):
+                continue
+            # sudo: the policy holding the number may be another manager's or
+            # another company's; only its existence is told, and its client
+            # only to a user who may read it.
+            clash = seen.get((insurer_id, key)) or self.sudo().with_context(
+                active_test=False
+            ).search(
+                [
+                    ("insurer_id", "=", insurer_id),
+                    ("name_key", "=", key),
+                    ("id", "not in", self.ids),
+                ],
+                limit=1,
+            )
+            seen[insurer_id, key] = policy
+            if clash:
+                raise ValidationError(self._number_clash_message(clash))
+
+    def _number_clash_message(self, clash):
+        clash = clash.sudo(False)
+        if clash.has_access("read"):
+            return self.env._(
+                "%(insurer)s already has the policy %(number)s of %(client)s: an "
+                "insurer's policy numbers are unique, whatever their case and "
+                "spaces.",
+                insurer=clash.insurer_id.display_name,
+                number=clash.name,
+                client=clash.partner_id.display_name,
+            )
+        return self.env._(
+            "%(insurer)s already has a policy numbered %(number)s: an insurer's "
+            "policy numbers are unique, whatever their case and spaces.",
+            insurer=clash.sudo().insurer_id.display_name,
+            number=clash.sudo().name,
+        )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -535,7 +668,10 @@ class InsurancePolicy(models.Model):
         """Cancel the policies from ``date``; instalments due after it go."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the cancellation."))
-        date = fields.Date.to_date(date)
+        try:
+            date = fields.Date.to_date(date)
+        except (TypeError, ValueError):
+            date = None
         if not date:
             raise UserError(self.env._("Give the date the cancellation takes effect."))
         wrong = self.filtered(lambda p: p.state not in ("draft", "active"))
@@ -546,6 +682,7 @@ class InsurancePolicy(models.Model):
                     ", ".join(wrong.mapped("display_name")),
                 )
             )
+        self._check_cancel_date(date)
         self.write({"state": "cancelled", "cancel_reason": reason, "cancel_date": date})
         self._drop_installments_after(date)
         # A cancelled renewal no longer renews its predecessor: the predecessor
@@ -556,6 +693,25 @@ class InsurancePolicy(models.Model):
         for predecessor in predecessors.filtered(lambda p: p.state == "renewed"):
             predecessor.state = "active" if predecessor.date_end >= today else "expired"
         return True
+
+    def _check_cancel_date(self, date):
+        """A cancellation takes effect before the cover ends: at the earliest
+        a year before it starts (a renewal is prepared up to a year ahead and
+        may be cancelled before it starts: nothing is then owed)."""
+        for policy in self:
+            first = policy.date_start - relativedelta(years=1)
+            if not first <= date <= policy.date_end:
+                raise UserError(
+                    self.env._(
+                        "The cancellation of %(policy)s takes effect between "
+                        "%(first)s (a year before it starts) and %(end)s (the end "
+                        "of its cover); %(date)s is outside.",
+                        policy=policy.display_name,
+                        first=first,
+                        end=policy.date_end,
+                        date=date,
+                    )
+                )
 
     def _drop_installments_after(self, date):
         """Remove the instalments of the cancelled policies due after ``date``:

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 
+from .insurance_bounded_mixin import DATE, INTEGER, POSITIVE_AMOUNT
+
 
 class InsurancePolicyInstallment(models.Model):
     """One payment of a policy's premium, planned when the policy is confirmed."""
 
     _name = "insurance.policy.installment"
     _description = "Insurance Policy Instalment"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "policy_id, sequence, id"
     _check_company_auto = True
 
@@ -49,6 +52,14 @@ class InsurancePolicyInstallment(models.Model):
     _sql_constraints = [
         ("amount_positive", "CHECK(amount >= 0)", "An instalment cannot be negative."),
     ]
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "sequence": INTEGER,
+            "date_due": DATE,
+            "amount": POSITIVE_AMOUNT,
+        }
 
     @api.depends("policy_id.installment_ids")
     def _compute_installment_count(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .insurance_bounded_mixin import INTEGER, TERM_MONTHS
+
 MOTOR_CATEGORIES = ("mtpl", "casco")
 
 
@@ -8,6 +10,7 @@ class InsuranceProduct(models.Model):
 
     _name = "insurance.product"
     _description = "Insurance Product"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "sequence, name"
     _check_company_auto = True
 
@@ -75,6 +78,13 @@ class InsuranceProduct(models.Model):
             "The default term must be at least one month.",
         ),
     ]
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "sequence": INTEGER,
+            "default_term_months": TERM_MONTHS,
+        }
 
     @api.depends("category")
     def _compute_is_motor(self):

@@ -7,3 +7,4 @@ from . import test_handover
 from . import test_access
 from . import test_policy_form
 from . import test_ui
+from . import test_bad_input
