@@ -39,7 +39,10 @@ class CrmLead(models.Model):
     """Insurance data on the lead: what to insure, the quotes, the deal's
     payment section and delivery, and the pipeline chain it belongs to."""
 
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    # The bounds first: crm's write compares the probability it is given
+    # before writing it.
+    _inherit = ["insurance.bounded.mixin", "crm.lead"]
 
     # What to insure
     insurance_product_id = fields.Many2one("insurance.product", index="btree_not_null")
@@ -257,6 +260,32 @@ class CrmLead(models.Model):
                 - lead.card_cost
                 - lead.discount
             )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_date_start": "date",
+            "insurance_date_end": "date",
+            "insurance_term_months": "term_months",
+            "expected_revenue": "positive_amount",
+            "probability": "percent",
+            "date_deadline": "date",
+            "deal_premium": "positive_amount",
+            "deal_commission": "positive_amount",
+            "delivery_cost": "positive_amount",
+            "diagnostic_card_cost": "positive_amount",
+            "cross_product_amount": "positive_amount",
+            "discount": "positive_amount",
+            "card_cost": "amount",
+            "amount_client_pays": "amount",
+            "deal_budget": "amount",
+            "delivery_date": "date",
+            "next_contact_date": "date",
+        }
 
     # ------------------------------------------------------------
     # CRUD

@@ -7,6 +7,7 @@ class InsuranceLeadDriver(models.Model):
 
     _name = "insurance.lead.driver"
     _description = "Driver to Insure"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "lead_id, sequence, id"
 
     lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
@@ -16,6 +17,14 @@ class InsuranceLeadDriver(models.Model):
     birth_date = fields.Date()
     licence_number = fields.Char()
     experience_years = fields.Integer(string="Years of Experience")
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "birth_date": "date",
+            "experience_years": (0, 100),
+            "sequence": "integer",
+        }
 
     @api.constrains("experience_years", "birth_date")
     def _check_experience(self):

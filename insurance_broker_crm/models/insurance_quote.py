@@ -7,6 +7,7 @@ class InsuranceQuote(models.Model):
 
     _name = "insurance.quote"
     _description = "Insurance Quote"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "lead_id, premium, id"
 
     lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
@@ -56,6 +57,14 @@ class InsuranceQuote(models.Model):
                 if rule
                 else 0.0
             )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "premium": "positive_amount",
+            "commission": "positive_amount",
+            "deductible": "positive_amount",
+        }
 
     @api.constrains("chosen", "lead_id")
     def _check_one_chosen(self):

@@ -7,7 +7,8 @@ class MailActivityType(models.Model):
     """Task types with the broker's standards: how long a task may take
     (its deadline follows from it) and what it costs the office."""
 
-    _inherit = "mail.activity.type"
+    _name = "mail.activity.type"
+    _inherit = ["mail.activity.type", "insurance.bounded.mixin"]
 
     insurance_time_standard = fields.Float(
         string="Time Standard",
@@ -33,6 +34,13 @@ class MailActivityType(models.Model):
         help="The task cannot be marked done while one of these fields of its "
         "record is empty.",
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_time_standard": (0.0, 10000.0),
+            "insurance_cost_standard": "positive_amount",
+        }
 
     def _insurance_due_at(self, start, user):
         """When a task of this type created at ``start`` (naive UTC) for

@@ -4,7 +4,8 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "insurance.bounded.mixin"]
 
     insurance_card_cost = fields.Monetary(
         string="Card Cost",
@@ -36,6 +37,13 @@ class ResCompany(models.Model):
         copy=False,
         help="The secret the telephony system sends with each incoming call.",
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_card_cost": "positive_amount",
+            "insurance_renewal_weekly_cap": (0, 10000),
+        }
 
     def _insurance_generate_call_token(self):
         """A new telephony token for each company: the previous one stops

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "insurance.bounded.mixin"]
 
     # Its own label: account's settings have a "Currency" field too, and two
     # fields of a model with the same label are ambiguous in exports/filters.
@@ -35,6 +36,17 @@ class ResConfigSettings(models.TransientModel):
     insurance_call_token = fields.Char(
         related="company_id.insurance_call_token", groups="base.group_system"
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_card_cost": "positive_amount",
+            "insurance_renewal_weekly_cap": (0, 10000),
+        }
+
+    def action_insurance_create_missing_renewal_deals(self):
+        policies = self.env["insurance.policy"]
+        return policies.action_insurance_create_missing_renewal_deals()
 
     def action_insurance_generate_call_token(self):
         self.ensure_one()

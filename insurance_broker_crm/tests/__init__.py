@@ -7,3 +7,4 @@ from . import test_automations
 from . import test_incoming_call
 from . import test_ui
 from . import test_access
+from . import test_bad_input

@@ -78,7 +78,7 @@ class TestLeadInsurance(InsuranceCrmCommon):
         )
         self.assertTrue(self.lead.is_motor)
         self.assertEqual(self.lead.driver_ids.licence_number, "LT-123")
-        with self.assertRaisesRegex(ValidationError, "negative"):
+        with self.assertRaisesRegex(ValidationError, "Years of Experience"):
             self.env["insurance.lead.driver"].create(
                 {"lead_id": self.lead.id, "name": "X", "experience_years": -1}
             )

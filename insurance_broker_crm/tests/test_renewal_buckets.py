@@ -406,5 +406,7 @@ class TestRenewalBuckets(InsuranceCrmCommon):
                 "odoo.addons.insurance_broker_crm.models.crm_lead",
                 "odoo.addons.mail.models.mail_thread",
                 "odoo.addons.mail.models.mail_activity_mixin",
+                # checks typed numbers and dates; a stage move writes none
+                "odoo.addons.insurance_broker.models.insurance_bounded_mixin",
             },
         )
