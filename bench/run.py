@@ -564,9 +564,11 @@ class Bench:
             "active_premium_total": {},
             "next_renewal_date": {},
             "held_product_ids": {"fields": {"display_name": {}}},
-            "policy_ids": {
+            # The card's list, as the form asks for it (its default order).
+            "card_policy_ids": {
                 "fields": {
                     "name": {},
+                    "partner_id": {"fields": {"display_name": {}}},
                     "insurer_id": {"fields": {"display_name": {}}},
                     "product_id": {"fields": {"display_name": {}}},
                     "date_start": {},
@@ -575,6 +577,7 @@ class Bench:
                     "state": {},
                 },
                 "limit": 40,
+                "order": "date_start DESC, id DESC",
             },
         }
         return self._query_count(lambda: partner.web_read(specification))

@@ -21,6 +21,7 @@
         "views/insurance_document_type_views.xml",
         "views/insurance_commission_rule_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/insurance_policy_cancel_views.xml",
         "wizards/insurance_portfolio_handover_views.xml",
         "views/insurance_menus.xml",

@@ -49,6 +49,15 @@ class ResPartner(models.Model):
         help="The broker employee who owns the client relationship.",
     )
     policy_ids = fields.One2many("insurance.policy", "partner_id", string="Policies")
+    # The client card's list: the same policies as its counters and its
+    # smart button (the client's, its contacts' and its group companies').
+    card_policy_ids = fields.Many2many(
+        "insurance.policy",
+        string="Policies of the Client and its Group",
+        compute="_compute_insurance_summary",
+        help="The policies of the client, of its contacts and of its group "
+        "companies (subsidiaries), newest first.",
+    )
     policy_count = fields.Integer(
         compute="_compute_insurance_summary",
         help="Policies of the client and of its group companies.",
@@ -96,7 +105,9 @@ class ResPartner(models.Model):
             partner.insurer_policy_count = counts.get(partner._origin, 0)
 
     def _compute_insurance_summary(self):
-        """Client card figures, over the client and its group companies.
+        """Client card figures and list, over the client, its contacts and
+        its group companies (its descendants): on a parent company, the
+        group's; on a member, the member's own.
 
         One grouped query over the partners and all their descendants; each
         partner's figures are then credited to every ancestor in ``self``.
@@ -110,6 +121,7 @@ class ResPartner(models.Model):
                 "premium": 0.0,
                 "next": False,
                 "products": set(),
+                "policies": self.env["insurance.policy"],
             }
         )
         partner_ids = set(self._origin.ids)
@@ -121,15 +133,25 @@ class ResPartner(models.Model):
             groups = self.env["insurance.policy"]._read_group(
                 [("partner_id", "in", family.ids)],
                 ["partner_id", "state", "currency_id", "product_id"],
-                ["__count", "premium:sum", "date_end:min"],
+                ["__count", "premium:sum", "date_end:min", "id:recordset"],
             )
-            for holder, state, currency, product, count, premium, date_end in groups:
+            for (
+                holder,
+                state,
+                currency,
+                product,
+                count,
+                premium,
+                date_end,
+                policies,
+            ) in groups:
                 # Credit the holder and each of its ancestors being computed.
                 node = holder.id
                 while node:
                     if node in partner_ids:
                         total = totals[node]
                         total["count"] += count
+                        total["policies"] |= policies
                         if state == "active":
                             total["active"] += count
                             total["premium"] += currency._convert(
@@ -153,6 +175,10 @@ class ResPartner(models.Model):
             partner.active_premium_total = total["premium"]
             partner.next_renewal_date = total["next"]
             partner.held_product_ids = [Command.set(sorted(total["products"]))]
+            # Newest first; the card's list orders them by start date itself.
+            partner.card_policy_ids = total["policies"].browse(
+                sorted(total["policies"].ids, reverse=True)
+            )
 
     def _compute_lacking_product_id(self):
         self.lacking_product_id = False

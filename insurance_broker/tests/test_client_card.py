@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import InsuranceCommon
 
@@ -59,6 +59,46 @@ class TestClientCard(InsuranceCommon):
         self.assertEqual(self.subsidiary.held_product_ids, self.product_mtpl)
         action = self.group.action_view_policies()
         self.assertEqual(self.env["insurance.policy"].search_count(action["domain"]), 3)
+
+    @freeze_time("2026-06-01")
+    def test_card_lists_what_its_counters_count(self):
+        """The parent company's card shows the group's policies, a member's
+        its own (and its contacts'): the list, the counters and the smart
+        button agree on each."""
+        self._create_policy(
+            confirm=True,
+            partner_id=self.contact.id,
+            product_id=self.product_casco.id,
+            date_start="2026-03-01",
+        )
+        Policy = self.env["insurance.policy"]
+        expected = {self.group: (4, 3), self.subsidiary: (3, 2), self.contact: (1, 1)}
+        for partner, (count, active) in expected.items():
+            form = Form(partner)
+            listed = Policy.union(*form.card_policy_ids)
+            self.assertEqual(len(listed), count, partner.name)
+            self.assertEqual(form.policy_count, count, partner.name)
+            self.assertEqual(form.active_policy_count, active, partner.name)
+            self.assertEqual(
+                len(listed.filtered(lambda p: p.state == "active")), active
+            )
+            self.assertEqual(
+                Policy.search(partner.action_view_policies()["domain"]), listed
+            )
+        # Newest first in the list the card shows.
+        card = self.group.web_read(
+            {
+                "card_policy_ids": {
+                    "fields": {"date_start": {}},
+                    "order": "date_start desc, id desc",
+                }
+            }
+        )[0]["card_policy_ids"]
+        starts = [row["date_start"] for row in card if row["date_start"]]
+        self.assertEqual(starts, sorted(starts, reverse=True))
+        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
+        self.assertIn('name="card_policy_ids"', arch)
+        self.assertIn("Figures and policies of this client with its", arch)
 
     def test_contact_person_inherits_client_manager(self):
         self.subsidiary.client_manager_id = self.user_all
