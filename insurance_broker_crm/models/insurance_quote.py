@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 
 class InsuranceQuote(models.Model):
@@ -57,6 +58,25 @@ class InsuranceQuote(models.Model):
                 if rule
                 else 0.0
             )
+
+    @api.depends(
+        "insurer_id.name",
+        "lead_id.insurance_product_id.name",
+        "premium",
+        "currency_id",
+    )
+    def _compute_display_name(self):
+        # "Alpha Insurance · CASCO · 1,200.00 €": how a user tells quotes
+        # apart where one is named (the lead's chosen quote, a policy's).
+        for quote in self:
+            parts = [
+                quote.insurer_id.name,
+                quote.lead_id.insurance_product_id.name,
+                formatLang(self.env, quote.premium, currency_obj=quote.currency_id)
+                if quote.currency_id
+                else None,
+            ]
+            quote.display_name = " · ".join(part for part in parts if part) or False
 
     def _insurance_bounds(self):
         return {

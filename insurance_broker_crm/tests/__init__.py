@@ -1,5 +1,6 @@
 from . import test_pipelines
 from . import test_lead_insurance
+from . import test_ui_labels
 from . import test_forwarding
 from . import test_renewal_buckets
 from . import test_offer
