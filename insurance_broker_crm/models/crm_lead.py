@@ -6,7 +6,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -44,8 +44,19 @@ class CrmLead(models.Model):
     # before writing it.
     _inherit = ["insurance.bounded.mixin", "crm.lead"]
 
+    # The stage a new lead gets from its team is known before it is inserted,
+    # as its team is: computed after the insert, the stage's automation rules
+    # (a task for the salesperson, who then follows the lead) ran in the
+    # middle of the creation, before mail subscribes the creator without
+    # looking for existing followers ("a partner cannot follow twice").
+    stage_id = fields.Many2one(
+        compute="_compute_stage_id", store=True, readonly=False, precompute=True
+    )
+
     # What to insure
-    insurance_product_id = fields.Many2one("insurance.product", index="btree_not_null")
+    insurance_product_id = fields.Many2one(
+        "insurance.product", index="btree_not_null", check_company=True
+    )
     is_motor = fields.Boolean(related="insurance_product_id.is_motor")
     insured_object = fields.Text()
     vehicle_owner = fields.Char()
@@ -73,6 +84,7 @@ class CrmLead(models.Model):
         "insurance.quote",
         compute="_compute_chosen_quote_id",
         store=True,
+        check_company=True,
     )
 
     # Payment section
@@ -142,11 +154,14 @@ class CrmLead(models.Model):
         help="The client's documents are photographed at delivery."
     )
     document_folder_url = fields.Char(string="Document Folder")
-    typist_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+    typist_id = fields.Many2one(
+        "res.users", domain="[('share', '=', False)]", check_company=True
+    )
     insurance_client_manager_id = fields.Many2one(
         "res.users",
         string="Client Manager",
         domain="[('share', '=', False)]",
+        check_company=True,
         help="The salesperson who owns the client, kept when the lead moves on.",
     )
     next_contact_date = fields.Date()
@@ -156,9 +171,30 @@ class CrmLead(models.Model):
     policy_number = fields.Char(
         copy=False, help="The number the insurer gave the policy issued for this deal."
     )
-    policy_id = fields.Many2one("insurance.policy", index="btree_not_null", copy=False)
+    policy_id = fields.Many2one(
+        "insurance.policy",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        help="The policy this deal issues or renews. You can link only a policy "
+        "you may read, of the deal's company.",
+    )
+    insurance_policy_trusted = fields.Boolean(
+        string="Policy Given by the Pipeline",
+        copy=False,
+        readonly=True,
+        help="The policy was issued from this deal, came with it from the "
+        "previous pipeline, or was linked by someone allowed to change it: the "
+        "pipeline confirms and renews it whoever moves the deal. Otherwise "
+        "only a user allowed to change the policy can move the deal to where "
+        "it is confirmed or renewed.",
+    )
     origin_lead_id = fields.Many2one(
-        "crm.lead", string="Continues Lead", index="btree_not_null", copy=False
+        "crm.lead",
+        string="Continues Lead",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
     )
     continued_lead_ids = fields.One2many(
         "crm.lead",
@@ -293,12 +329,14 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._insurance_policy_link_values(vals) for vals in vals_list]
         leads = super().create(vals_list)
         for lead in leads.filtered("stage_id"):
             lead._check_stage_requirements(lead.stage_id)
         return leads
 
     def write(self, vals):
+        vals = self._insurance_policy_link_values(vals)
         if vals.get("stage_id"):
             stage = self.env["crm.stage"].browse(vals["stage_id"])
             for lead in self.filtered(lambda lead: lead.stage_id != stage):
@@ -312,6 +350,78 @@ class CrmLead(models.Model):
         if before:
             self._continue_in_next_pipeline(before)
         return result
+
+    # ------------------------------------------------------------
+    # THE DEAL'S POLICY
+    # ------------------------------------------------------------
+
+    def _insurance_policy_link_values(self, vals):
+        """``vals`` of a create or write of these leads, checked for the
+        policy they link, with whether the pipeline may act on it.
+
+        A user links only a policy they may read (and of the lead's company:
+        ``check_company``). The pipeline confirms and renews it with superuser
+        rights (``insurance_policy_trusted``) only if that user may also change
+        it; a user never sets that flag themselves. The superuser (the
+        pipeline's own code) links what it means to, trusted unless it says
+        otherwise."""
+        trusted = "insurance_policy_trusted"
+        if self.env.su:
+            if vals.get("policy_id") and trusted not in vals:
+                vals = dict(vals, **{trusted: True})
+            return vals
+        if trusted in vals:
+            vals = {key: value for key, value in vals.items() if key != trusted}
+        if "policy_id" not in vals:
+            return vals
+        policy = self.env["insurance.policy"].browse(vals["policy_id"] or [])
+        if not policy:
+            return dict(vals, **{trusted: False})
+        if self and all(lead.policy_id == policy for lead in self):
+            return vals  # the same policy again: nothing to check or change
+        try:
+            policy.check_access("read")
+        except AccessError as error:
+            raise AccessError(
+                self.env._(
+                    "You cannot link this policy to a deal: you are not allowed "
+                    "to read it. Link a policy of your own clients, of the deal's "
+                    "company."
+                )
+            ) from error
+        try:
+            policy.check_access("write")
+        except AccessError:
+            return dict(vals, **{trusted: False})
+        return dict(vals, **{trusted: True})
+
+    def _insurance_pipeline_policy(self):
+        """The deal's policy as the pipeline confirms or renews it: with
+        superuser rights when the deal may (``insurance_policy_trusted``),
+        else with the rights of the user moving the deal, who must be
+        allowed to change it."""
+        self.ensure_one()
+        policy = self.policy_id
+        if not policy or self.insurance_policy_trusted:
+            # sudo: this policy was issued from this deal, came with it from
+            # the previous pipeline, or was linked by a user allowed to change
+            # it (_insurance_policy_link_values); the pipeline confirms and
+            # renews it whoever moves the deal on (fulfilment staff and the
+            # head of sales need not be insurance users).
+            return policy.sudo()
+        try:
+            policy.check_access("write")
+        except AccessError as error:
+            raise AccessError(
+                self.env._(
+                    "%s: its policy was neither issued from this deal nor linked "
+                    "by someone allowed to change it. Only a user allowed to "
+                    "change that policy can move the deal on to confirm or renew "
+                    "it.",
+                    self.display_name,
+                )
+            ) from error
+        return policy
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -467,6 +577,7 @@ class CrmLead(models.Model):
             "insurance_client_manager_id",
             "policy_number",
             "policy_id",
+            "insurance_policy_trusted",
         ]
         vals = self._convert_to_write({name: self[name] for name in copied})
         vals.update(
@@ -524,14 +635,17 @@ class CrmLead(models.Model):
             code,
             user_id=stage.team_id.user_id.id or self.user_id.id,
             policy_id=policy.id,
+            # the pipeline's own policy, or one the user who delivered may change
+            insurance_policy_trusted=True,
             insurance_date_start=policy.date_end + relativedelta(days=1),
         )
 
     def _continue_in_sales(self):
         """Renewed: the successor policy is sold again from the start."""
-        # sudo: renewing is part of the automation, whoever moved the lead
-        # (the head of sales need not be an insurance user).
-        policy = self.policy_id.sudo()
+        # Renewing is part of the automation, whoever moved the lead (the head
+        # of sales need not be an insurance user): with superuser rights on
+        # the deal's own policy only (_insurance_pipeline_policy).
+        policy = self._insurance_pipeline_policy()
         successor = policy.successor_id
         if policy and not successor and policy.state in ("active", "expired"):
             successor = policy._create_successors()
@@ -539,6 +653,7 @@ class CrmLead(models.Model):
             "sales_gathering",
             user_id=(self.insurance_client_manager_id or self.user_id).id,
             policy_id=successor.id or policy.id,
+            insurance_policy_trusted=bool(policy),
             insurance_date_start=successor.date_start or self.insurance_date_start,
             quote_ids=[],
             policy_number=False,
@@ -564,8 +679,9 @@ class CrmLead(models.Model):
         """The policy of this deal, created from the chosen quote and
         confirmed when it does not exist yet."""
         self.ensure_one()
-        # sudo: fulfilment staff need not be insurance users (see below).
-        policy = self.policy_id.sudo()
+        # Fulfilment staff need not be insurance users: the deal's own policy
+        # is confirmed with superuser rights (_insurance_pipeline_policy).
+        policy = self._insurance_pipeline_policy()
         if not policy:
             quote = self.chosen_quote_id
             if not (quote and self.partner_id and self.insurance_product_id):
@@ -600,11 +716,20 @@ class CrmLead(models.Model):
                     }
                 )
             )
-            self.policy_id = policy
+            link = {"policy_id": policy.id, "insurance_policy_trusted": True}
+            if not self.company_id:
+                link["company_id"] = policy.company_id.id
+            # sudo: the link is the pipeline's own, to the policy just issued
+            # from this deal; the user delivering may not read policies.
+            self.sudo().write(link)
         if policy.state == "draft":
             if not policy.name and self.policy_number:
                 policy.name = self.policy_number
-            policy.sudo().action_confirm()  # sudo: see above
+            # Its renewal deal continues this one (_continue_in_renewal), with
+            # this deal's data, rather than being opened by the confirmation.
+            policy.with_context(
+                insurance_renewal_deal_by_pipeline=True
+            ).action_confirm()
         return policy
 
     # ------------------------------------------------------------

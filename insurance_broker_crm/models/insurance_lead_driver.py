@@ -9,8 +9,15 @@ class InsuranceLeadDriver(models.Model):
     _description = "Driver to Insure"
     _inherit = ["insurance.bounded.mixin"]
     _order = "lead_id, sequence, id"
+    _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True)

@@ -10,11 +10,21 @@ class InsuranceQuote(models.Model):
     _description = "Insurance Quote"
     _inherit = ["insurance.bounded.mixin"]
     _order = "lead_id, premium, id"
+    _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     insurer_id = fields.Many2one(
-        "res.partner", required=True, domain="[('is_insurer', '=', True)]"
+        "res.partner",
+        required=True,
+        domain="[('is_insurer', '=', True)]",
+        check_company=True,
     )
     currency_id = fields.Many2one(
         "res.currency",
