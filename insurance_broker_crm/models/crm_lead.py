@@ -920,6 +920,8 @@ class CrmLead(models.Model):
         Stage = self.env["crm.stage"]
         code = stage.insurance_stage_code
         return bool(
+            # sudo: only whether the stage lists required fields is read
+            # (ir.model.fields: administrators only).
             stage.sudo().required_field_ids
             or (stage | Stage.browse(sources)).filtered("is_won")
             or code in REFUSAL_CODES
@@ -1180,6 +1182,8 @@ class CrmLead(models.Model):
                 [id_ for id_ in self._ids if id_ in tocompute.get(field, ())]
             )
             if field.compute_sudo:
+                # sudo: as the ORM computes a compute_sudo field; only the
+                # moved leads, which the user was allowed to write.
                 records = records.sudo()
             for other in computed:
                 if other.store:
@@ -1202,6 +1206,9 @@ class CrmLead(models.Model):
 
         rules = self.env["base.automation"]._get_actions(self, WRITE_TRIGGERS)
         watched = {"stage_id"} | {f.name for f in self._bucket_dependents(values)}
+        # sudo: the rules' definitions (administrators only) are read to
+        # know whether a move must go through write; the rules themselves
+        # run as base_automation runs them.
         return [
             (
                 rule,
@@ -1262,7 +1269,9 @@ class CrmLead(models.Model):
             or "stage_id" not in self._track_get_fields()
         ):
             return
-        leads = self.sudo()  # as _track_finalize
+        # sudo: as mail's _track_finalize posts tracking, on the moved leads
+        # only, which the user was allowed to write.
+        leads = self.sudo()
         Stage = self.env["crm.stage"]
         col_info = leads.fields_get(
             ["stage_id"], attributes=("string", "type", "selection", "currency_field")
