@@ -1,6 +1,15 @@
 import secrets
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+# The people the automations hand a company's deals to.
+PIPELINE_USER_FIELDS = (
+    "insurance_logistician_id",
+    "insurance_pickup_handler_id",
+    "insurance_printer_id",
+    "insurance_retyping_user_id",
+    "insurance_admin_user_id",
+)
 
 
 class ResCompany(models.Model):
@@ -16,14 +25,20 @@ class ResCompany(models.Model):
 
     # Who the automations hand a deal to (the head of sales and the renewal
     # department are the Renewal team's leader and members).
-    insurance_logistician_id = fields.Many2one("res.users", string="Logistician")
-    insurance_pickup_handler_id = fields.Many2one("res.users", string="Pick-up Handler")
-    insurance_printer_id = fields.Many2one("res.users", string="Printer")
+    insurance_logistician_id = fields.Many2one(
+        "res.users", string="Logistician", check_company=True
+    )
+    insurance_pickup_handler_id = fields.Many2one(
+        "res.users", string="Pick-up Handler", check_company=True
+    )
+    insurance_printer_id = fields.Many2one(
+        "res.users", string="Printer", check_company=True
+    )
     insurance_retyping_user_id = fields.Many2one(
-        "res.users", string="Re-typing Group Account"
+        "res.users", string="Re-typing Group Account", check_company=True
     )
     insurance_admin_user_id = fields.Many2one(
-        "res.users", string="Fulfilment Administrator"
+        "res.users", string="Fulfilment Administrator", check_company=True
     )
     insurance_renewal_weekly_cap = fields.Integer(
         string="Renewals per Manager per Week",
@@ -37,6 +52,12 @@ class ResCompany(models.Model):
         copy=False,
         help="The secret the telephony system sends with each incoming call.",
     )
+
+    @api.constrains(*PIPELINE_USER_FIELDS)
+    def _check_pipeline_users_company(self):
+        """The people the automations hand the company's deals to work in
+        it (res.company does not check its relations by itself)."""
+        self._check_company(list(PIPELINE_USER_FIELDS))
 
     def _insurance_bounds(self):
         return {

@@ -437,6 +437,22 @@ class TestCrmCompanyChecks(InsuranceTrustCommon):
         self.assertFalse(self.lead.insurance_client_manager_id)
         self.assertFalse(self.lead.typist_id)
 
+    def test_the_pipeline_hands_deals_only_to_people_of_the_company(self):
+        for field in (
+            "insurance_logistician_id",
+            "insurance_pickup_handler_id",
+            "insurance_printer_id",
+            "insurance_retyping_user_id",
+            "insurance_admin_user_id",
+        ):
+            with self.assertRaisesRegex(UserError, "Incompatible companies"):
+                self.company.write({field: self.elsewhere_user.id})
+        self.assertEqual(self.company.insurance_logistician_id, self.logistician)
+        self.other_company.insurance_logistician_id = self.elsewhere_user
+        self.assertEqual(
+            self.other_company.insurance_logistician_id, self.elsewhere_user
+        )
+
     def test_a_lead_of_another_company_is_not_continued_from_here(self):
         other_lead = self.env["crm.lead"].create(
             {
