@@ -3,6 +3,7 @@ import math
 import socket
 from collections import defaultdict
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, modules
@@ -844,7 +845,9 @@ class InsurancePolicy(models.Model):
         done = 0
         for start in range(0, len(to_expire), batch_size):
             batch = to_expire[start : start + batch_size]
-            done += len(batch._set_state_sql("active", "expired"))
+            # A policy a user holds is left for the next run, not waited for.
+            locked = batch._lock_in_state("active")
+            done += len(locked._set_state_sql("active", "expired"))
             self.env["ir.cron"]._notify_progress(
                 done=start + len(batch),
                 remaining=max(len(to_expire) - start - len(batch), 0),
@@ -856,6 +859,34 @@ class InsurancePolicy(models.Model):
             self.env.invalidate_all()
         _logger.info("Policy expiry: %s policies marked expired", done)
         return done
+
+    def _lock_in_state(self, state):
+        """The policies of ``self`` still in ``state``, locked until the
+        transaction ends, in one query. Those another transaction holds (a
+        user saving one) are skipped, not waited for. Those changed by a
+        transaction that committed after this one began cannot be locked in
+        its snapshot (a serialization failure): then the policies are locked
+        one by one, and those are skipped too."""
+        query = """SELECT id FROM insurance_policy
+                    WHERE id = ANY(%s) AND state = %s
+                 ORDER BY id
+                      FOR NO KEY UPDATE SKIP LOCKED"""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL(query, self.ids, state), log_exceptions=False)
+                return self.browse([row[0] for row in cr.fetchall()])
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Policies changed since this run began: locked one by one")
+        locked = []
+        for policy_id in self.ids:
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(SQL(query, [policy_id], state), log_exceptions=False)
+                    locked += [row[0] for row in cr.fetchall()]
+            except psycopg2.errors.SerializationFailure:
+                _logger.info("Policy %s changed meanwhile: left as it is", policy_id)
+        return self.browse(locked)
 
     def _set_state_sql(self, old_state, new_state):
         """Move the policies still in ``old_state`` to ``new_state`` with one

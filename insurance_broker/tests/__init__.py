@@ -2,6 +2,7 @@ from . import test_commission_rule
 from . import test_policy
 from . import test_installment
 from . import test_expiry_cron
+from . import test_expiry_cron_locked
 from . import test_client_card
 from . import test_ui_labels
 from . import test_handover

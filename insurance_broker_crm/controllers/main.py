@@ -45,6 +45,10 @@ class InsuranceTelephony(http.Controller):
         company = company.with_env(env)
         leads = env["crm.lead"].with_company(company)
         leads = leads.with_context(lang=company.partner_id.lang or env.lang)
+        # A simultaneous call from the same number ends this one with a
+        # serialization failure (insurance.call.number): it is not caught
+        # here, Odoo's HTTP layer retries the request from the start, which
+        # then finds the lead the other call opened.
         try:
             with request.env.cr.savepoint():
                 result = leads._insurance_incoming_call(

@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time
 
+import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -860,22 +861,7 @@ class CrmLead(models.Model):
             return self.browse()
         env = self.env
         self.flush_model()
-        env.cr.execute(
-            SQL(
-                """SELECT id, stage_id, company_id, team_id, name, lost_reason_id,
-                          active, probability, automated_probability,
-                          expected_revenue, recurring_revenue,
-                          recurring_revenue_monthly, prorated_revenue,
-                          recurring_revenue_monthly_prorated,
-                          recurring_revenue_prorated, day_close
-                     FROM crm_lead
-                    WHERE id = ANY(%s) AND active AND stage_id = ANY(%s)
-                 ORDER BY id""",
-                self.ids,
-                list(sources),
-            )
-        )
-        rows = {row["id"]: row for row in env.cr.dictfetchall()}
+        rows = self._lock_bucket_rows(sources)
         moved = self.browse(list(rows))
         values = {
             "stage_id": stage.id,
@@ -910,6 +896,48 @@ class CrmLead(models.Model):
             env.cr.execute("RELEASE SAVEPOINT renewal_bucket_move")
         moved._log_bucket_moves(stage, rows)
         return moved
+
+    def _lock_bucket_rows(self, sources):
+        """Lock the leads of ``self`` still open in one of the stages
+        ``sources`` (ids) and return, by id, their columns the move reads.
+
+        A lead another transaction holds (a user saving it) is skipped, not
+        waited for: the next run takes it. A lead changed by a transaction
+        that committed after this one began cannot be locked in this one's
+        snapshot (a serialization failure): then the leads are locked one by
+        one, and that one is left for the next run too."""
+        query = """SELECT id, stage_id, company_id, team_id, name, lost_reason_id,
+                          active, probability, automated_probability,
+                          expected_revenue, recurring_revenue,
+                          recurring_revenue_monthly, prorated_revenue,
+                          recurring_revenue_monthly_prorated,
+                          recurring_revenue_prorated, day_close
+                     FROM crm_lead
+                    WHERE id = ANY(%s) AND active AND stage_id = ANY(%s)
+                 ORDER BY id
+                      FOR NO KEY UPDATE SKIP LOCKED"""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL(query, self.ids, list(sources)), log_exceptions=False)
+                return {row["id"]: row for row in cr.dictfetchall()}
+        except psycopg2.errors.SerializationFailure:
+            _logger.info(
+                "Renewal buckets: leads changed since the run began, locked one by one"
+            )
+        rows = {}
+        for lead_id in self.ids:
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(
+                        SQL(query, [lead_id], list(sources)), log_exceptions=False
+                    )
+                    rows.update((row["id"], row) for row in cr.dictfetchall())
+            except psycopg2.errors.SerializationFailure:
+                _logger.info(
+                    "Renewal buckets: lead %s changed meanwhile, left", lead_id
+                )
+        return rows
 
     def _bucket_move_needs_write(self, stage, sources, values):
         """Whether this move asks more of write than ``_move_to_bucket`` does:
@@ -1585,6 +1613,9 @@ class CrmLead(models.Model):
         :raise ValidationError: ``phone`` is not a valid phone number.
         """
         number = self._insurance_call_number(phone)
+        # Before the look-up: a simultaneous call from this number waits for
+        # this one and is retried after it, and finds the lead it opened.
+        self.env["insurance.call.number"]._insurance_take(self.env.company, number)
         partners = self._insurance_call_holders(
             self.env["res.partner"].search(self._insurance_call_domain(number)),
             number,

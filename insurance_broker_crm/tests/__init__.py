@@ -3,9 +3,11 @@ from . import test_lead_insurance
 from . import test_ui_labels
 from . import test_forwarding
 from . import test_renewal_buckets
+from . import test_renewal_buckets_locked
 from . import test_offer
 from . import test_automations
 from . import test_incoming_call
+from . import test_incoming_call_concurrency
 from . import test_ui
 from . import test_access
 from . import test_bad_input
