@@ -47,6 +47,7 @@ class InsuranceCommissionLine(models.Model):
 
     _name = "insurance.commission.line"
     _description = "Insurance Commission Line"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -169,6 +170,10 @@ class InsuranceCommissionLine(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    def _insurance_bounds(self):
+        # Negative: a chargeback gives back commission.
+        return {**super()._insurance_bounds(), "amount": "amount", "date": "date"}
 
     @api.depends("statement_line_ids.commission", "statement_line_ids.state")
     def _compute_received_amount(self):

@@ -1,3 +1,5 @@
+import hashlib
+import re
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -5,7 +7,30 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, float_repr, format_amount, format_date
+from odoo.tools.sql import (
+    column_exists,
+    constraint_definition,
+    drop_constraint,
+    table_exists,
+)
+
+
+def rows_hash(rows, decimal_places):
+    """SHA-256 of a statement's rows, as they read whatever the file: each
+    row's policy number (case and spaces aside), month and commission, in
+    any order; a row listed twice counts twice."""
+    keys = sorted(
+        "\t".join(
+            (
+                re.sub(r"\s+", "", row["policy_number"] or "").upper(),
+                row["period"].strftime("%Y-%m") if row["period"] else "",
+                float_repr((row["commission"] or 0.0) + 0.0, decimal_places),
+            )
+        )
+        for row in rows
+    )
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
 class InsuranceCommissionStatement(models.Model):
@@ -27,8 +52,11 @@ class InsuranceCommissionStatement(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
     file_name = fields.Char()
-    file_hash = fields.Char(
-        index=True, copy=False, help="SHA-256 of the imported file's content."
+    content_hash = fields.Char(
+        copy=False,
+        readonly=True,
+        help="SHA-256 of the statement's rows (policy number, month, "
+        "commission): the same rows cannot be imported twice, whatever the file.",
     )
     state = fields.Selection(
         [("draft", "To confirm"), ("done", "Confirmed")],
@@ -71,14 +99,84 @@ class InsuranceCommissionStatement(models.Model):
     unknown_count = fields.Integer(
         string="Unknown", compute="_compute_totals", store=True
     )
+    repeated_count = fields.Integer(
+        string="Repeated Rows",
+        compute="_compute_repeated_count",
+        store=True,
+        help="Rows that repeat an earlier row of the file cell for cell.",
+    )
 
     _sql_constraints = [
         (
-            "file_uniq",
-            "UNIQUE(company_id, insurer_id, file_hash)",
-            "This statement file of the insurer has already been imported.",
+            "content_uniq",
+            "UNIQUE(company_id, insurer_id, content_hash)",
+            "A statement of the insurer with the same rows has already been imported.",
         ),
     ]
+
+    def _auto_init(self):
+        # Statements imported before they were known by their rows get the
+        # hash of their rows when the column appears (a module update).
+        cr = self.env.cr
+        upgrade = table_exists(cr, self._table) and not column_exists(
+            cr, self._table, "content_hash"
+        )
+        result = super()._auto_init()
+        if upgrade:
+            self._init_content_hash()
+        return result
+
+    def _init_content_hash(self):
+        """Hash the rows of the statements without a hash; of statements with
+        the same rows (imported twice from files that differed in their
+        bytes), the first keeps the hash and the others none. The file's
+        hash, which they were known by until now, no longer is unique."""
+        cr = self.env.cr
+        old_constraint = f"{self._table}_file_uniq"
+        if constraint_definition(cr, self._table, old_constraint):
+            drop_constraint(cr, self._table, old_constraint)
+        cr.execute(
+            SQL(
+                """SELECT statement.id, statement.company_id, statement.insurer_id,
+                          currency.decimal_places, line.policy_number,
+                          line.period, line.commission
+                     FROM insurance_commission_statement statement
+                     JOIN res_currency currency ON currency.id = statement.currency_id
+                     JOIN insurance_commission_statement_line line
+                       ON line.statement_id = statement.id
+                    WHERE statement.content_hash IS NULL
+                    ORDER BY statement.id, line.id"""
+            )
+        )
+        rows_of = defaultdict(list)
+        key_of = {}
+        for statement_id, company_id, insurer_id, decimals, *row in cr.fetchall():
+            key_of[statement_id] = (company_id, insurer_id, decimals)
+            rows_of[statement_id].append(
+                dict(zip(("policy_number", "period", "commission"), row, strict=True))
+            )
+        cr.execute(
+            SQL(
+                """SELECT company_id, insurer_id, content_hash
+                     FROM insurance_commission_statement
+                    WHERE content_hash IS NOT NULL"""
+            )
+        )
+        taken = set(cr.fetchall())
+        for statement_id, (company_id, insurer_id, decimals) in key_of.items():
+            digest = rows_hash(rows_of[statement_id], decimals)
+            if (company_id, insurer_id, digest) in taken:
+                continue
+            taken.add((company_id, insurer_id, digest))
+            cr.execute(
+                SQL(
+                    "UPDATE insurance_commission_statement SET content_hash = %s "
+                    "WHERE id = %s",
+                    digest,
+                    statement_id,
+                )
+            )
+        self.invalidate_model(["content_hash"])
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -101,6 +199,13 @@ class InsuranceCommissionStatement(models.Model):
             statement.matched_count = states.count("matched")
             statement.differing_count = states.count("differing")
             statement.unknown_count = states.count("unknown")
+
+    @api.depends("line_ids.repeated_row")
+    def _compute_repeated_count(self):
+        for statement in self:
+            statement.repeated_count = len(
+                statement.line_ids.filtered(lambda line: line.repeated_row)
+            )
 
     # ------------------------------------------------------------
     # CRUD
@@ -348,6 +453,12 @@ class InsuranceCommissionStatement(models.Model):
             ),
             Markup().join(Markup("<li>%s</li>") % item for item in items),
         )
+
+    @api.model
+    def _content_hash(self, rows, decimal_places):
+        """The hash a statement of ``rows`` (dicts of ``policy_number``,
+        ``period``, ``commission``) is known by."""
+        return rows_hash(rows, decimal_places)
 
     @api.model
     def _statement_name(self, insurer, periods):

@@ -43,6 +43,12 @@ class InsuranceCommissionStatementLine(models.Model):
         string="Match",
     )
     note = fields.Char(help="Why the row was matched the way it was.")
+    repeated_row = fields.Integer(
+        string="Repeats Row",
+        help="The earlier row of the file that this row repeats cell for cell: "
+        "check with the insurer that it is a payment of its own (two "
+        "instalments of one month) and not a row listed twice.",
+    )
     state = fields.Selection(related="statement_id.state", store=True)
     currency_id = fields.Many2one(related="statement_id.currency_id", store=True)
     insurer_id = fields.Many2one(related="statement_id.insurer_id", store=True)

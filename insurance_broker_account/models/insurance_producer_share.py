@@ -10,6 +10,7 @@ class InsuranceProducerShare(models.Model):
 
     _name = "insurance.producer.share"
     _description = "Producer Commission Share"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "user_id, date_from desc"
     _check_company_auto = True
 
@@ -56,6 +57,14 @@ class InsuranceProducerShare(models.Model):
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "percent": "percent",
+            "date_from": "date",
+            "date_to": "date",
+        }
 
     @api.constrains("percent")
     def _check_percent(self):

@@ -28,6 +28,7 @@ class InsuranceReminderLevel(models.Model):
 
     _name = "insurance.reminder.level"
     _description = "Debtor Reminder Level"
+    _inherit = ["insurance.bounded.mixin"]
     _order = "company_id, days, id"
     _check_company_auto = True
 
@@ -87,6 +88,12 @@ class InsuranceReminderLevel(models.Model):
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "days": (1, 3650),
+        }
 
     @api.constrains("days", "company_id", "active")
     def _check_days(self):

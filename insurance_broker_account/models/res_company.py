@@ -3,7 +3,8 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "insurance.bounded.mixin"]
 
     insurance_invoice_lead_days = fields.Integer(
         string="Invoice Instalments Days Ahead",
@@ -30,6 +31,12 @@ class ResCompany(models.Model):
         "in the EU (VAT Directive art. 135(1)(a)); the exempt tax is created on "
         "first use when none is set.",
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_invoice_lead_days": (0, 366),
+        }
 
     @api.constrains("insurance_invoice_lead_days")
     def _check_insurance_invoice_lead_days(self):

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "insurance.bounded.mixin"]
 
     insurance_invoice_lead_days = fields.Integer(
         related="company_id.insurance_invoice_lead_days", readonly=False
@@ -13,3 +14,9 @@ class ResConfigSettings(models.TransientModel):
     insurance_commission_tax_id = fields.Many2one(
         related="company_id.insurance_commission_tax_id", readonly=False
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "insurance_invoice_lead_days": (0, 366),
+        }

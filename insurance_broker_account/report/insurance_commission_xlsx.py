@@ -7,18 +7,12 @@ class InsuranceCommissionXlsx(models.AbstractModel):
     line, grouped by insurer (and currency), each group closed by its total."""
 
     _name = "report.insurance_broker_account.commission_xlsx"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "report.insurance_broker_account.xlsx_abstract"
     _description = "Commission Due per Insurer (XLSX)"
 
     # Rows read from the database at a time: the export holds one chunk in
     # memory, not the whole book.
     _CHUNK_SIZE = 1000
-
-    def get_workbook_options(self):
-        # xlsxwriter's constant-memory mode writes each row to disk as soon as
-        # the next one starts: memory stays flat whatever the number of rows,
-        # which must therefore be written in order, top to bottom.
-        return {"constant_memory": True}
 
     def _columns(self):
         """(header, width) of each column, in order."""
@@ -55,7 +49,7 @@ class InsuranceCommissionXlsx(models.AbstractModel):
 
         for column, (header, width) in enumerate(self._columns()):
             sheet.set_column(column, column, width)
-            sheet.write(0, column, header, bold)
+            sheet.write_string(0, column, header, bold)
         sheet.freeze_panes(1, 0)
 
         kinds = dict(
@@ -79,7 +73,7 @@ class InsuranceCommissionXlsx(models.AbstractModel):
 
         def write_total(row):
             insurer, currency = group
-            sheet.write(
+            sheet.write_string(
                 row,
                 0,
                 self.env._("Total %(insurer)s", insurer=insurer.display_name or ""),
@@ -89,7 +83,7 @@ class InsuranceCommissionXlsx(models.AbstractModel):
                 sheet.write_number(
                     row, 6 + offset, total, amount_format(currency, True)
                 )
-            sheet.write(row, 11, currency.name, bold)
+            sheet.write_string(row, 11, currency.name, bold)
             return row + 1
 
         for lines in split_every(self._CHUNK_SIZE, ordered_ids, objs.browse):
@@ -111,17 +105,19 @@ class InsuranceCommissionXlsx(models.AbstractModel):
                     line.received_amount,
                     currency.round(line.amount - line.received_amount),
                 )
-                sheet.write(row, 0, line.insurer_id.display_name or "")
-                sheet.write(row, 1, line.policy_number or "")
-                sheet.write(row, 2, line.partner_id.display_name or "")
-                sheet.write(row, 3, line.product_id.name or "")
+                # Text as text: names and numbers users typed never become
+                # formulas (see the abstract report).
+                sheet.write_string(row, 0, line.insurer_id.display_name or "")
+                sheet.write_string(row, 1, line.policy_number or "")
+                sheet.write_string(row, 2, line.partner_id.display_name or "")
+                sheet.write_string(row, 3, line.product_id.name or "")
                 sheet.write_datetime(row, 4, line.date, date_format)
-                sheet.write(row, 5, kinds.get(line.kind, line.kind))
+                sheet.write_string(row, 5, kinds.get(line.kind, line.kind))
                 for offset, value in enumerate(values):
                     sheet.write_number(row, 6 + offset, value, amount_format(currency))
                     totals[offset] = currency.round(totals[offset] + value)
-                sheet.write(row, 10, move.name or "")
-                sheet.write(row, 11, currency.name)
+                sheet.write_string(row, 10, move.name or "")
+                sheet.write_string(row, 11, currency.name)
                 row += 1
             lines.invalidate_recordset()
         if group is not None:

@@ -15,16 +15,13 @@ class InsuranceDebtorXlsx(models.AbstractModel):
     """
 
     _name = "report.insurance_broker_account.debtor_xlsx"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "report.insurance_broker_account.xlsx_abstract"
     _description = "Debtor List XLSX"
 
     _FETCH_SIZE = 2000
 
     # Client, manager, product, insurer, bucket, days, invoices, amount, currency
     COLUMN_WIDTHS = [36, 24, 24, 30, 14, 11, 15, 16, 10]
-
-    def get_workbook_options(self):
-        return {"constant_memory": True}
 
     def _get_objs_for_report(self, docids, data):
         # The rows are read by SQL from the ids or the domain in

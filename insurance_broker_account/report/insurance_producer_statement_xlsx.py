@@ -2,7 +2,8 @@ import re
 
 from odoo import models
 
-# Characters Excel refuses in a sheet name; sheet names have 31 at most.
+# Characters Excel refuses in a sheet name; sheet names have 31 at most
+# and neither start nor end with an apostrophe.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Column widths, in characters, of the statement's table.
 COLUMN_WIDTHS = (12, 18, 28, 28, 24, 14, 14, 10, 14, 10)
@@ -13,13 +14,8 @@ class InsuranceProducerStatementXlsx(models.AbstractModel):
     producer, in the producer's language."""
 
     _name = "report.insurance_broker_account.producer_statement_xlsx"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "report.insurance_broker_account.xlsx_abstract"
     _description = "Producer Statement (XLSX)"
-
-    def get_workbook_options(self):
-        # xlsxwriter keeps only the current row in memory: a statement of
-        # any length costs the same, provided rows are written in order.
-        return {"constant_memory": True}
 
     def generate_xlsx_report(self, workbook, data, wizards):
         formats = {
@@ -36,10 +32,15 @@ class InsuranceProducerStatementXlsx(models.AbstractModel):
         for wizard in wizards:
             for statement in wizard._get_producer_statements():
                 sheet = workbook.add_worksheet(
-                    SHEET_NAME_FORBIDDEN.sub(" ", statement["producer"].name or "")[:31]
-                    or "-"
+                    self._sheet_name(statement["producer"].name)
                 )
                 self._write_statement(sheet, formats, statement)
+
+    def _sheet_name(self, name):
+        """A sheet name Excel accepts from the producer's name (the same name
+        twice is told apart by report_xlsx)."""
+        name = SHEET_NAME_FORBIDDEN.sub(" ", name or "")[:31].strip(" '")
+        return name or "-"
 
     def _money_format(self, formats, currency, bold=False):
         key = (currency.id, bold)
@@ -58,14 +59,16 @@ class InsuranceProducerStatementXlsx(models.AbstractModel):
         _ = self.with_context(lang=producer.lang).env._
         for column, width in enumerate(COLUMN_WIDTHS):
             sheet.set_column(column, column, width)
-        sheet.write(0, 0, _("Producer Statement"), formats["title"])
-        sheet.write(1, 0, _("Producer"), formats["label"])
-        sheet.write(1, 1, producer.name)
-        sheet.write(2, 0, _("Period"), formats["label"])
+        # Text as text: names users typed never become formulas (see the
+        # abstract report).
+        sheet.write_string(0, 0, _("Producer Statement"), formats["title"])
+        sheet.write_string(1, 0, _("Producer"), formats["label"])
+        sheet.write_string(1, 1, producer.name or "")
+        sheet.write_string(2, 0, _("Period"), formats["label"])
         sheet.write_datetime(2, 1, statement["date_from"], formats["date"])
         sheet.write_datetime(2, 2, statement["date_to"], formats["date"])
-        sheet.write(3, 0, _("Company"), formats["label"])
-        sheet.write(3, 1, statement["company"].name)
+        sheet.write_string(3, 0, _("Company"), formats["label"])
+        sheet.write_string(3, 1, statement["company"].name or "")
         headers = (
             _("Date"),
             _("Policy"),
@@ -79,7 +82,8 @@ class InsuranceProducerStatementXlsx(models.AbstractModel):
             _("Currency"),
         )
         row = 5
-        sheet.write_row(row, 0, headers, formats["header"])
+        for column, header in enumerate(headers):
+            sheet.write_string(row, column, header, formats["header"])
         for line in statement["lines"]:
             row += 1
             money = self._money_format(formats, line["currency"])
@@ -98,11 +102,11 @@ class InsuranceProducerStatementXlsx(models.AbstractModel):
             sheet.write_string(row, 9, line["currency"].name)
         if not statement["lines"]:
             row += 1
-            sheet.write(row, 0, _("No commission in this period."))
+            sheet.write_string(row, 0, _("No commission in this period."))
         for total in statement["totals"]:
             row += 1
             money = self._money_format(formats, total["currency"], bold=True)
-            sheet.write(row, 0, _("Total"), formats["label"])
+            sheet.write_string(row, 0, _("Total"), formats["label"])
             sheet.write_number(row, 6, total["commission"], money)
             sheet.write_number(row, 8, total["amount_due"], money)
             sheet.write_string(row, 9, total["currency"].name, formats["label"])

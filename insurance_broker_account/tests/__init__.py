@@ -12,6 +12,8 @@ from . import test_payment_report
 from . import test_debtor_xlsx
 from . import test_commission_xlsx
 from . import test_statement_import
+from . import test_statement_files
 from . import test_commission_leakage
 from . import test_producer_statement
+from . import test_xlsx_typed_text
 from . import test_ui

@@ -103,4 +103,6 @@ class TestDebtorXlsx(DebtorCommon):
 
     def test_constant_memory_workbook(self):
         report = self.env["report." + REPORT]
-        self.assertEqual(report.get_workbook_options(), {"constant_memory": True})
+        options = report.get_workbook_options()
+        self.assertTrue(options["constant_memory"])
+        self.assertFalse(options["strings_to_formulas"])

@@ -234,19 +234,22 @@ class TestStatementImport(InsuranceStatementCommon):
         row = (self.policy_single.name, "1000,00", "150,00", "03/2026")
         __, action = self._import(self._csv([row]))
         first = self._statement_of(action)
-        # The same rows sent again in another file (not the same bytes).
-        __, action = self._import(self._csv([row], bom=True))
+        # The insurer's next statement reports the same commission again
+        # (with a row of its own).
+        late = (self.policy_monthly.name, "100,00", "15,00", "01/2026")
+        __, action = self._import(self._csv([row, late]))
         second = self._statement_of(action)
+        again = second.line_ids.filtered(lambda line: line.sequence == 2)
         single_line = self._expected_lines(self.policy_single)
-        self.assertEqual(second.line_ids.commission_line_id, single_line)
+        self.assertEqual(again.commission_line_id, single_line)
         first.action_confirm()
         with self.assertRaisesRegex(UserError, self.policy_single.name):
             second.action_confirm()
         self.assertEqual(second.state, "draft")
         self.assertEqual(single_line.received_amount, 150.0)
         second.action_match()
-        self.assertEqual(second.line_ids.match_state, "differing")
-        self.assertEqual(second.line_ids.difference, 150.0)
+        self.assertEqual(again.match_state, "differing")
+        self.assertEqual(again.difference, 150.0)
         second.action_confirm()
         self.assertEqual(second.state, "done")
         self.assertEqual(single_line.received_amount, 150.0)
@@ -272,16 +275,29 @@ class TestStatementImport(InsuranceStatementCommon):
             self._expected_lines(self.policy_single).received_amount,
             received_before,
         )
-        # The same file for another insurer is another statement.
-        __, action = self._import(content, insurer=self.insurer_broker)
-        other = self._statement_of(action)
-        self.assertNotEqual(other, statement)
-        self.assertEqual(set(other.line_ids.mapped("match_state")), {"unknown"})
+        # The same file for another insurer, whose policies it names none of,
+        # is refused as the wrong insurer's.
+        wizard, action = self._import(content, insurer=self.insurer_broker)
+        self.assertEqual(action["res_model"], wizard._name)
+        self.assertIn(
+            "None of the 3 rows matches a policy of Alpha Insurance (broker "
+            "collects): wrong insurer or wrong file?",
+            wizard.issues,
+        )
+        self.assertEqual(self.Statement.search([]), statement)
 
     def test_match_again_after_policy_entered(self):
-        __, action = self._import(self._csv([("LATE-001", "", "150,00", "03/2026")]))
+        __, action = self._import(
+            self._csv(
+                [
+                    (self.policy_single.name, "", "150,00", "03/2026"),
+                    ("LATE-001", "", "150,00", "03/2026"),
+                ]
+            )
+        )
         statement = self._statement_of(action)
-        self.assertEqual(statement.line_ids.match_state, "unknown")
+        late = statement.line_ids.filtered(lambda line: line.sequence == 3)
+        self.assertEqual(late.match_state, "unknown")
         policy = self._create_policy(
             name="LATE-001",
             insurer_id=self.insurer_direct.id,
@@ -289,9 +305,9 @@ class TestStatementImport(InsuranceStatementCommon):
             premium=1000.0,
         )
         statement.action_match()
-        self.assertEqual(statement.line_ids.policy_id, policy)
-        self.assertEqual(statement.line_ids.match_state, "matched")
-        self.assertEqual(statement.matched_count, 1)
+        self.assertEqual(late.policy_id, policy)
+        self.assertEqual(late.match_state, "matched")
+        self.assertEqual(statement.matched_count, 2)
 
     def test_wizard_form(self):
         """What a user does: choose the insurer and the file, see the columns
@@ -374,20 +390,32 @@ class TestStatementImport(InsuranceStatementCommon):
         )
         self.assertNotIn("Row 2", wizard.issues)
 
-    def test_duplicate_rows(self):
+    def test_repeated_rows_imported_and_flagged(self):
+        """A row repeated cell for cell is imported and flagged for the
+        accountant to check; rows of the same policy, month and amount that
+        differ otherwise (two instalments paid in a month) are no repeat."""
         content = self._csv(
             [
+                (self.policy_monthly.name, "100", "15", "2026-02"),
                 (self.policy_single.name, "1000", "150", "03/2026"),
                 (self.policy_monthly.name, "100", "15", "2026-02"),
-                (self.policy_single.name, "1000", "150", "2026-03-31"),
+                (self.policy_monthly.name, "100", "15", "2026-02-28"),
             ]
         )
-        wizard, __ = self._import(content)
-        self.assertNothingImported(
-            wizard,
-            f"Row 4: the same commission of policy {self.policy_single.name} for "
-            "period 03/2026 is already on row 2.",
+        wizard, action = self._import(content)
+        self.assertFalse(wizard.issues)
+        statement = self._statement_of(action)
+        rows = statement.line_ids.sorted("sequence")
+        self.assertEqual(rows.mapped("repeated_row"), [0, 0, 2, 0])
+        self.assertEqual(statement.repeated_count, 1)
+        # Each row is a payment of its own: three months of the monthly
+        # policy's commission, the oldest open ones after February's.
+        self.assertEqual(len(rows.commission_line_id), 4)
+        self.assertEqual(
+            rows[0].commission_line_id,
+            self._line_of_month(self.policy_monthly, "2026-02"),
         )
+        self.assertEqual(self.Statement.search([("repeated_count", ">", 0)]), statement)
 
     def test_two_payments_of_a_policy_in_a_month_are_not_duplicates(self):
         """Two instalments paid in one month, or a commission and a
@@ -550,6 +578,10 @@ class TestStatementImport(InsuranceStatementCommon):
         # What the demo data runs: imported and confirmed once, however
         # often it runs.
         path = "insurance_broker_account/demo/statement_costa_verde_sample.csv"
+        # One of its policies, for the file not to be the wrong insurer's.
+        self._create_policy(
+            name="CV-VG-310245", insurer_id=self.insurer_direct.id, premium=100.0
+        )
         statement = self.Import._import_demo_file(self.insurer_direct.id, path, True)
         self.assertEqual(statement.state, "done")
         self.assertEqual(statement.file_name, "statement_costa_verde_sample.csv")
@@ -601,11 +633,19 @@ class TestStatementImport(InsuranceStatementCommon):
             }
         )
         self.assertEqual(wizard.company_id, company_2)
-        statement = self._statement_of(wizard.action_import())
-        self.assertEqual(statement.company_id, company_2)
-        # The policies are the first company's: unknown in the second one.
-        self.assertEqual(set(statement.line_ids.mapped("match_state")), {"unknown"})
-        statement.action_confirm()
+        # The policies are the first company's: unknown in the second one,
+        # where the file is refused as naming none of its policies.
+        wizard.action_import()
+        self.assertIn("None of the 3 rows matches a policy of", wizard.issues)
+        self.assertFalse(self.Statement.search([]))
+        statement = self.Statement.with_company(company_2).create(
+            {
+                "name": "Other broker's statement",
+                "insurer_id": self.insurer_direct.id,
+                "company_id": company_2.id,
+                "currency_id": company_2.currency_id.id,
+            }
+        )
         self.assertEqual(self._expected_lines(self.policy_single).received_amount, 0.0)
         # The first company's users do not see it; the same file imports
         # anew in the first company.

@@ -11,6 +11,7 @@ class InsuranceCommissionInvoiceWizard(models.TransientModel):
 
     _name = "insurance.commission.invoice.wizard"
     _description = "Create Commission Invoices"
+    _inherit = ["insurance.bounded.mixin"]
 
     date_from = fields.Date(
         string="From", required=True, default=lambda self: self._default_date_from()
@@ -39,6 +40,13 @@ class InsuranceCommissionInvoiceWizard(models.TransientModel):
 
     def _default_date_from(self):
         return self._default_date_to().replace(day=1)
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "date_from": "date",
+            "date_to": "date",
+        }
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

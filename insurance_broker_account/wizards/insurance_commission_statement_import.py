@@ -1,12 +1,13 @@
 import base64
 import csv
 import datetime
-import hashlib
 import io
 import itertools
+import math
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 
 from odoo import api, fields, models
@@ -15,6 +16,7 @@ from odoo.tools import file_open, format_date
 
 try:
     import openpyxl
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import from_excel
     from openpyxl.utils.exceptions import InvalidFileException
 except ImportError:  # pragma: no cover - declared in external_dependencies
@@ -67,10 +69,42 @@ HEADER_HINTS = {
 # How many rows may come before the header (title, insurer's address...).
 HEADER_SEARCH_ROWS = 20
 CSV_DELIMITERS = (";", "\t", ",", "|")
+# No commission or premium of a statement row reaches ten trillion; beyond,
+# a float no longer holds the cents either: such a cell is a mistake (the
+# bound of the amounts users type, insurance.bounded.mixin's "amount").
+MAX_AMOUNT = 10**13
+# The months a row may report, around today: a statement pays commission of
+# recent instalments, and a period decades away is a mistyped year.
+PERIOD_YEARS_BACK = 20
+PERIOD_YEARS_AHEAD = 5
+# A cell's value in a message: the beginning of a very long one.
+SHOWN_LENGTH = 40
 
 
 class UnreadableFileError(Exception):
     """The file is neither an XLSX workbook nor UTF-8 CSV text."""
+
+
+class FormulaCell:
+    """A formula cell of a workbook whose result cannot be trusted: the file
+    holds none (written by a program, never opened in a spreadsheet), or
+    asks to recompute every formula on opening (its stored results are
+    placeholders, e.g. the 0 that xlsxwriter writes)."""
+
+    __slots__ = ("coordinate", "formula")
+
+    def __init__(self, coordinate, formula):
+        self.coordinate = coordinate
+        self.formula = formula
+
+    def __str__(self):
+        return self.formula
+
+
+def shown(value):
+    """A cell's value as a message shows it: at most SHOWN_LENGTH characters."""
+    text = str(value).strip()
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def normalize_header(value):
@@ -91,8 +125,14 @@ def parse_number(value):
     cell is not a number."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            # Hundreds of digits: a number, infinitely too large.
+            return math.inf if value > 0 else -math.inf
     text = re.sub(r"[\s\u00a0\u202f'’€$£]", "", str(value))
     negative = False
     if text.startswith("(") and text.endswith(")"):
@@ -116,8 +156,24 @@ def parse_number(value):
     return -number if negative else number
 
 
+def parse_amount(value):
+    """(amount, problem) of a cell: problem is None, "blank", "not_number",
+    or "too_large" (infinite, or ten trillion and more); the amount is None
+    unless there is no problem."""
+    if is_blank(value):
+        return None, "blank"
+    amount = parse_number(value)
+    if amount is None:
+        return None, "not_number"
+    if not math.isfinite(amount) or abs(amount) >= MAX_AMOUNT:
+        return None, "too_large"
+    return amount, None
+
+
 def _month(year, month):
-    if 1900 <= year <= 2200 and 1 <= month <= 12:
+    """The first day of the month; None when there is no such month (whether
+    the month is plausible is the statement's business, not the parser's)."""
+    if datetime.MINYEAR <= year <= datetime.MAXYEAR and 1 <= month <= 12:
         return datetime.date(year, month, 1)
     return None
 
@@ -129,6 +185,8 @@ def parse_period(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return _month(value.year, value.month)
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
         number = int(value)
         if number != value:
             return None
@@ -182,26 +240,76 @@ XLSX_ERRORS = (
     OSError,
     EOFError,
     SyntaxError,
+    OverflowError,
 )
 
 
 def _read_xlsx_rows(content, limit):
+    """The values the spreadsheet program computed: a formula cell is read as
+    its stored result, or as a FormulaCell when that result is missing or a
+    placeholder, never as 0."""
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=True
-        )
-        try:
-            if not workbook.worksheets:
-                return []
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            return [
-                (number, list(values))
-                for number, values in itertools.islice(enumerate(rows, start=1), limit)
-            ]
-        finally:
-            workbook.close()
+        # openpyxl warns of what it skips (data validation, odd dates read as
+        # errors...): nothing the rows are read without.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values_book = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True
+            )
+            formulas_book = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=False
+            )
+            try:
+                if not values_book.worksheets:
+                    return []
+                placeholders = _recalculated_on_load(content)
+                rows = zip(
+                    values_book.worksheets[0].iter_rows(),
+                    formulas_book.worksheets[0].iter_rows(),
+                    strict=False,
+                )
+                return [
+                    (number, _row_values(number, cells, formula_cells, placeholders))
+                    for number, (cells, formula_cells) in itertools.islice(
+                        enumerate(rows, start=1), limit
+                    )
+                ]
+            finally:
+                values_book.close()
+                formulas_book.close()
     except XLSX_ERRORS as e:
         raise UnreadableFileError() from e
+
+
+def _recalculated_on_load(content):
+    """Whether the workbook asks the spreadsheet program to recompute every
+    formula on opening (``<calcPr fullCalcOnLoad="1"/>``), as the libraries
+    that write workbooks without computing them do: its stored results are
+    placeholders. (openpyxl reads a missing attribute as true.)"""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = [
+            name
+            for name in archive.namelist()
+            if re.fullmatch(r"(.*/)?workbook\d*\.xml", name)
+        ]
+        if not names:
+            return True
+        workbook = archive.read(names[0])
+    calculation = re.search(rb"<(?:\w+:)?calcPr\b[^>]*>", workbook)
+    return bool(
+        calculation
+        and re.search(rb"""\bfullCalcOnLoad\s*=\s*["'](1|true)["']""", calculation[0])
+    )
+
+
+def _row_values(number, cells, formula_cells, placeholders):
+    values = [cell.value for cell in cells]
+    for index, cell in enumerate(formula_cells[: len(values)]):
+        if cell.data_type == "f" and (values[index] is None or placeholders):
+            values[index] = FormulaCell(
+                f"{get_column_letter(index + 1)}{number}", str(cell.value)
+            )
+    return values
 
 
 def _read_csv_rows(content, limit):
@@ -399,24 +507,40 @@ class InsuranceCommissionStatementImport(models.TransientModel):
         content = base64.b64decode(self.file or b"")
         if not content.strip():
             return self._show_issues([self.env._("The file is empty.")])
-        file_hash = hashlib.sha256(content).hexdigest()
+        rows, issues = self._parse(content)
+        if issues:
+            return self._show_issues(issues)
         Statement = self.env["insurance.commission.statement"]
+        currency = self.company_id.currency_id
+        # A statement is known by its rows, not by its file's bytes: the same
+        # rows saved again (other line endings, delimiter, encoding, blank
+        # lines, XLSX instead of CSV) are the same statement.
+        content_hash = Statement._content_hash(rows, currency.decimal_places)
         existing = Statement.search(
             [
                 ("insurer_id", "=", self.insurer_id.id),
                 ("company_id", "=", self.company_id.id),
-                ("file_hash", "=", file_hash),
+                ("content_hash", "=", content_hash),
             ],
             limit=1,
         )
         if existing:
             return self._already_imported(existing)
-        rows, issues = self._parse(content)
-        if issues:
-            return self._show_issues(issues)
         results = Statement._match_rows(
-            self.insurer_id, self.company_id, self.company_id.currency_id, rows
+            self.insurer_id, self.company_id, currency, rows
         )
+        if not any(result["policy_id"] for result in results):
+            # Nothing to reconcile: most likely another insurer's file.
+            return self._show_issues(
+                [
+                    self.env._(
+                        "None of the %(count)s rows matches a policy of "
+                        "%(insurer)s: wrong insurer or wrong file?",
+                        count=len(rows),
+                        insurer=self.insurer_id.display_name,
+                    )
+                ]
+            )
         statement = Statement.create(
             {
                 "name": Statement._statement_name(
@@ -426,7 +550,7 @@ class InsuranceCommissionStatementImport(models.TransientModel):
                 "company_id": self.company_id.id,
                 "currency_id": self.company_id.currency_id.id,
                 "file_name": self.file_name,
-                "file_hash": file_hash,
+                "content_hash": content_hash,
                 "line_ids": [
                     fields.Command.create(row | result)
                     for row, result in zip(rows, results, strict=True)
@@ -458,10 +582,12 @@ class InsuranceCommissionStatementImport(models.TransientModel):
                 "type": "warning",
                 "title": self.env._("Already imported"),
                 "message": self.env._(
-                    "This file was imported on %(date)s as %(statement)s: "
-                    "nothing was changed.",
+                    "The same rows (policy numbers, periods and commission) "
+                    'were imported on %(date)s as "%(statement)s" (file '
+                    "%(file)s): nothing was changed.",
                     date=format_date(self.env, statement.create_date),
                     statement=statement.name,
+                    file=statement.file_name or "-",
                 ),
                 "next": statement._get_records_action(
                     name=self.env._("Insurer Statement"), context={}
@@ -470,6 +596,8 @@ class InsuranceCommissionStatementImport(models.TransientModel):
         }
 
     def _remember_columns(self):
+        """Remember the columns for the insurer's next statement: only those
+        of a file that was imported, never of a refused one."""
         values = {
             f"insurance_statement_column_{column}": self[f"column_{column}"] or False
             for column in COLUMNS
@@ -488,8 +616,9 @@ class InsuranceCommissionStatementImport(models.TransientModel):
     def _parse(self, content):
         """([row values], [issues]) of the file: the rows to import, each a
         dict of ``sequence`` (row number), ``policy_number``, ``premium``,
-        ``commission`` and ``period``; the issues name every row that cannot
-        be used, with its number and why."""
+        ``commission``, ``period`` and ``repeated_row`` (the number of the
+        earlier row it repeats cell for cell, else 0); the issues name every
+        row that cannot be used, with its number and why."""
         try:
             rows = read_rows(content)
         except UnreadableFileError:
@@ -508,26 +637,17 @@ class InsuranceCommissionStatementImport(models.TransientModel):
             return [], issues
         values, issues = [], []
         seen = {}
+        periods = self._period_bounds()
         for number, cells in rows[header_row + 1 :]:
             if all(is_blank(cell) for cell in cells):
                 continue
-            row, reasons = self._parse_row(cells, indexes)
-            # A row repeated, not a second payment: the same policy, month
-            # and commission (a chargeback, or two instalments paid in one
-            # month, are rows of their own).
-            key = (row["policy_number"], row["period"], row["commission"])
-            if not reasons and key in seen:
-                reasons.append(
-                    self.env._(
-                        "the same commission of policy %(policy)s for period "
-                        "%(period)s is already on row %(row)s",
-                        policy=row["policy_number"],
-                        period=format_date(
-                            self.env, row["period"], date_format="MM/yyyy"
-                        ),
-                        row=seen[key],
-                    )
-                )
+            row, reasons = self._parse_row(cells, indexes, periods)
+            # A row repeated cell for cell is imported, and flagged for the
+            # accountant to check with the insurer: two instalments of the
+            # same amount paid in one month are two rows of their own too.
+            verbatim = tuple(cells)
+            while verbatim and is_blank(verbatim[-1]):
+                verbatim = verbatim[:-1]
             if reasons:
                 issues.append(
                     self.env._(
@@ -537,8 +657,10 @@ class InsuranceCommissionStatementImport(models.TransientModel):
                     )
                 )
                 continue
-            seen[key] = number
-            values.append(dict(row, sequence=number))
+            values.append(
+                dict(row, sequence=number, repeated_row=seen.get(verbatim, 0))
+            )
+            seen.setdefault(verbatim, number)
         if not values and not issues:
             issues.append(
                 self.env._(
@@ -588,7 +710,15 @@ class InsuranceCommissionStatementImport(models.TransientModel):
             indexes[column] = position[normalize_header(mapped)]
         return indexes, issues
 
-    def _parse_row(self, cells, indexes):
+    def _period_bounds(self):
+        """(first, last) month a row may report."""
+        today = fields.Date.context_today(self)
+        return (
+            datetime.date(today.year - PERIOD_YEARS_BACK, 1, 1),
+            datetime.date(today.year + PERIOD_YEARS_AHEAD, 12, 1),
+        )
+
+    def _parse_row(self, cells, indexes, periods):
         """(row values, [reasons it cannot be used]) of one data row."""
 
         def cell(column):
@@ -596,29 +726,41 @@ class InsuranceCommissionStatementImport(models.TransientModel):
             return cells[index] if index is not None and index < len(cells) else None
 
         reasons = []
+        formulas = [
+            value
+            for value in (cell(column) for column in COLUMNS)
+            if isinstance(value, FormulaCell)
+        ]
+        for formula in formulas:
+            reasons.append(
+                self.env._(
+                    "cell %(cell)s holds a formula (%(formula)s) whose result the "
+                    "file does not store: open the file in a spreadsheet "
+                    "program and save it, or paste the values instead of the "
+                    "formulas",
+                    cell=formula.coordinate,
+                    formula=shown(formula.formula),
+                )
+            )
+        if formulas:
+            return {}, reasons
         number = policy_number(cell("policy"))
         if not number:
             reasons.append(self.env._("no policy number"))
-        commission = parse_number(cell("commission"))
-        if is_blank(cell("commission")):
+        commission, problem = parse_amount(cell("commission"))
+        if problem == "blank":
             reasons.append(self.env._("no commission"))
-        elif commission is None:
+        elif problem:
             reasons.append(
-                self.env._(
-                    'the commission "%(value)s" is not a number',
-                    value=cell("commission"),
+                self._amount_reason(
+                    problem, self.env._("commission"), cell("commission")
                 )
             )
-        premium = 0.0
-        if not is_blank(cell("premium")):
-            premium = parse_number(cell("premium"))
-            if premium is None:
-                reasons.append(
-                    self.env._(
-                        'the premium "%(value)s" is not a number',
-                        value=cell("premium"),
-                    )
-                )
+        premium, problem = parse_amount(cell("premium"))
+        if problem and problem != "blank":
+            reasons.append(
+                self._amount_reason(problem, self.env._("premium"), cell("premium"))
+            )
         period = parse_period(cell("period"))
         if is_blank(cell("period")):
             reasons.append(self.env._("no period"))
@@ -627,16 +769,40 @@ class InsuranceCommissionStatementImport(models.TransientModel):
                 self.env._(
                     'the period "%(value)s" is not a month (2026-03, 03/2026) '
                     "or a date",
-                    value=cell("period"),
+                    value=shown(cell("period")),
+                )
+            )
+        elif not periods[0] <= period <= periods[1]:
+            reasons.append(
+                self.env._(
+                    'the period "%(value)s" is not a month a statement reports: '
+                    "months from %(first)s to %(last)s are read",
+                    value=shown(cell("period")),
+                    first=format_date(self.env, periods[0], date_format="MM/yyyy"),
+                    last=format_date(self.env, periods[1], date_format="MM/yyyy"),
                 )
             )
         currency = self.company_id.currency_id
         return {
             "policy_number": number,
-            "premium": currency.round(premium or 0.0),
-            "commission": currency.round(commission or 0.0),
+            "premium": currency.round(premium or 0.0) if not reasons else 0.0,
+            "commission": currency.round(commission or 0.0) if not reasons else 0.0,
             "period": period,
         }, reasons
+
+    def _amount_reason(self, problem, column, value):
+        """Why the amount ``value`` of ``column`` cannot be used."""
+        if problem == "too_large":
+            return self.env._(
+                'the %(column)s "%(value)s" is too large',
+                column=column,
+                value=shown(value),
+            )
+        return self.env._(
+            'the %(column)s "%(value)s" is not a number',
+            column=column,
+            value=shown(value),
+        )
 
     # ------------------------------------------------------------
     # DEMO
@@ -655,18 +821,13 @@ class InsuranceCommissionStatementImport(models.TransientModel):
                 "file_name": os.path.basename(path),
             }
         )
-        Statement = self.env["insurance.commission.statement"]
-        known = Statement.search([("file_hash", "!=", False)])
-        wizard.action_import()
+        action = wizard.action_import()
         if wizard.issues:
             raise UserError(wizard.issues)
-        statement = Statement.search(
-            [
-                ("insurer_id", "=", insurer_id),
-                ("company_id", "=", wizard.company_id.id),
-                ("file_hash", "=", hashlib.sha256(content).hexdigest()),
-            ]
+        created = action["type"] == "ir.actions.act_window"
+        statement = self.env["insurance.commission.statement"].browse(
+            action["res_id"] if created else action["params"]["next"]["res_id"]
         )
-        if confirm and statement not in known:
+        if confirm and created:
             statement.action_confirm()
         return statement

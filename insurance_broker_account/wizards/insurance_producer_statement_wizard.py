@@ -20,6 +20,7 @@ class InsuranceProducerStatementWizard(models.TransientModel):
 
     _name = "insurance.producer.statement.wizard"
     _description = "Producer Statement"
+    _inherit = ["insurance.bounded.mixin"]
 
     date_from = fields.Date(required=True, default=_previous_month_start)
     date_to = fields.Date(required=True, default=_previous_month_end)
@@ -36,6 +37,13 @@ class InsuranceProducerStatementWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+
+    def _insurance_bounds(self):
+        return {
+            **super()._insurance_bounds(),
+            "date_from": "date",
+            "date_to": "date",
+        }
 
     # ------------------------------------------------------------
     # COMPUTES
