@@ -17,3 +17,4 @@ from . import test_commission_leakage
 from . import test_producer_statement
 from . import test_xlsx_typed_text
 from . import test_ui
+from . import test_bad_input
