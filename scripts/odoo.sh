@@ -56,8 +56,7 @@ odoo_running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null;
 cmd_run() {
     setup_all
     local conf missing
-    conf="$(write_config run False "http_port = $HTTP_PORT" "db_name = $DEMO_DB" \
-        "dbfilter = ^$DEMO_DB\$" "logfile = $LOG_FILE" "list_db = False")"
+    conf="$(run_config)"
     if odoo_running; then
         say "Odoo is already running (pid $(cat "$PID_FILE"))"
     else
@@ -78,12 +77,19 @@ cmd_run() {
         nohup "$VENV/bin/python" "$ODOO_BIN" -c "$conf" >/dev/null 2>&1 &
         echo $! >"$PID_FILE"
     fi
-    local i
+    local i host
+    # Where Odoo listens: HTTP_INTERFACE, or every interface when it is empty
+    # or 0.0.0.0 (then this machine reaches it on localhost).
+    case "$HTTP_INTERFACE" in
+        "" | 0.0.0.0 | 127.0.0.1) host=localhost ;;
+        *:*) host="[$HTTP_INTERFACE]" ;;
+        *) host="$HTTP_INTERFACE" ;;
+    esac
     for i in $(seq 1 120); do
-        if curl -fs -o /dev/null "http://localhost:$HTTP_PORT/web/login"; then
+        if curl -fs -o /dev/null "http://$host:$HTTP_PORT/web/login"; then
             echo
-            echo "  Odoo is running:  http://localhost:$HTTP_PORT"
-            echo "  database $DEMO_DB, login: admin / password: admin"
+            echo "  Odoo is running:  http://$host:$HTTP_PORT"
+            echo "  database $DEMO_DB, login: admin / password: admin (demo data only)"
             echo "  stop it with:     make stop"
             return 0
         fi
@@ -104,6 +110,41 @@ cmd_stop() {
     stop_private_pg
 }
 
+# The config of each command, written by write_config (scripts/setup.sh).
+run_config() {
+    write_config run False "http_port = $HTTP_PORT" "db_name = $DEMO_DB" \
+        "dbfilter = ^$DEMO_DB\$" "logfile = $LOG_FILE"
+}
+test_config() {
+    write_config test False "http_port = $TEST_HTTP_PORT" "db_name = $TEST_DB" \
+        "max_cron_threads = 0"
+}
+pot_config() { write_config pot True "max_cron_threads = 0"; }
+book_config() { write_config book True "max_cron_threads = 0"; }
+
+# Fails unless every config the commands write keeps the shipped safeguards:
+# no database manager or list (list_db = False), a master password that is not
+# Odoo's default (nor empty, nor in clear), an HTTP interface set.
+check_configs() {
+    local dir conf kind bad=0 passwd
+    dir="$(mktemp -d)"
+    for kind in run test pot book; do
+        CONFIG_DIR="$dir" "${kind}_config" >/dev/null
+    done
+    passwd="$(cat "$ADMIN_PASSWD_FILE")"
+    for conf in "$dir"/odoo-*.conf; do
+        grep -qx "list_db = False" "$conf" || { say "$(basename "$conf"): no 'list_db = False'"; bad=1; }
+        grep -q "^http_interface = " "$conf" || { say "$(basename "$conf"): no http_interface"; bad=1; }
+        if ! grep -q '^admin_passwd = \$pbkdf2-sha512\$' "$conf" \
+            || grep -Eq "^admin_passwd = (admin|False|$passwd)?\$" "$conf"; then
+            say "$(basename "$conf"): the master password is the default, empty or in clear"
+            bad=1
+        fi
+    done
+    rm -rf "$dir"
+    [ "$bad" = 0 ] || die "a generated Odoo config lacks a safeguard (scripts/setup.sh write_config)"
+}
+
 # Upgrade the suite's addons in the demo database after a code change.
 cmd_update() {
     setup_all
@@ -119,8 +160,8 @@ cmd_test() {
     addons="$(suite_addons)"
     # TEST_TAGS narrows the run while developing, e.g. TEST_TAGS=/insurance_broker:TestPolicy
     tags="${TEST_TAGS:-$(sed 's#\(^\|,\)#\1/#g' <<<"$addons")}"
-    conf="$(write_config test False "http_port = $TEST_HTTP_PORT" "db_name = $TEST_DB" \
-        "max_cron_threads = 0")"
+    check_configs
+    conf="$(test_config)"
     if db_exists "$TEST_DB"; then
         dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$TEST_DB" || die "could not drop database $TEST_DB"
     fi
@@ -170,7 +211,7 @@ cmd_readme() {
 cmd_pot() {
     setup_all
     local conf db=insurance_pot addon
-    conf="$(write_config pot True "max_cron_threads = 0")"
+    conf="$(pot_config)"
     if db_exists "$db"; then dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"; fi
     odoo -c "$conf" -d "$db" -i "$(suite_addons)" --stop-after-init --log-level=warn \
         || die "installing the suite failed"
@@ -191,7 +232,7 @@ cmd_book() {
     setup_all
     local conf db
     db="$(book_db)"
-    conf="$(write_config book True "max_cron_threads = 0")"
+    conf="$(book_config)"
     if db_exists "$db"; then dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"; fi
     say "installing $(suite_addons) without demo data in $db"
     odoo -c "$conf" -d "$db" -i "$(suite_addons)" --stop-after-init --log-level=warn \
@@ -209,7 +250,7 @@ cmd_bench() {
     [ -z "${BENCH_FRESH:-}" ] && db_exists "$db" && psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -Atqc \
         "select 1 from res_partner where name like 'Fleet Operator %' limit 1" | grep -q 1 \
         || cmd_book
-    conf="$(write_config book True "max_cron_threads = 0")"
+    conf="$(book_config)"
     out="${BENCH_OUT:-$RUN_DIR/bench/bench-${SIZE:-small}.json}"
     "$VENV/bin/python" "$ROOT/bench/run.py" -c "$conf" -d "$db" bench --size "${SIZE:-small}" \
         --out "$out" ${BENCH_SMOKE:+--smoke}

@@ -209,10 +209,46 @@ stop_private_pg() {
     "${as[@]}" "$pg_ctl" -D "$data" -m fast stop >/dev/null || true
 }
 
+# --- Master password -------------------------------------------------------------
+# Odoo's master password (the database manager's) of this installation: random,
+# generated once, kept in .run/admin_passwd (readable by its owner only) and written
+# into every generated config as a hash, never as the well-known "admin".
+ADMIN_PASSWD_FILE="$RUN_DIR/admin_passwd"
+ADMIN_PASSWD_HASH_FILE="$RUN_DIR/admin_passwd.hash"
+
+ensure_admin_passwd() {
+    if [ ! -s "$ADMIN_PASSWD_FILE" ]; then
+        (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' \
+            >"$ADMIN_PASSWD_FILE.new") || die "could not generate the master password"
+        mv "$ADMIN_PASSWD_FILE.new" "$ADMIN_PASSWD_FILE"
+        rm -f "$ADMIN_PASSWD_HASH_FILE"
+        say "generated the master password of this installation (shown only this once):"
+        say "    $(cat "$ADMIN_PASSWD_FILE")"
+        say "it is kept in .run/admin_passwd, readable by you only"
+    fi
+    chmod 600 "$ADMIN_PASSWD_FILE"
+    if [ ! -s "$ADMIN_PASSWD_HASH_FILE" ] || [ "$ADMIN_PASSWD_FILE" -nt "$ADMIN_PASSWD_HASH_FILE" ]; then
+        # The hash Odoo itself stores (pbkdf2_sha512, as odoo.tools.config does).
+        (umask 077 && "$VENV/bin/python" -c 'import sys
+from passlib.context import CryptContext
+context = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000)
+print(context.hash(sys.stdin.read().strip()))' <"$ADMIN_PASSWD_FILE" >"$ADMIN_PASSWD_HASH_FILE.new") \
+            || die "could not hash the master password"
+        mv "$ADMIN_PASSWD_HASH_FILE.new" "$ADMIN_PASSWD_HASH_FILE"
+    fi
+}
+
 # --- Odoo config ---------------------------------------------------------------------
+# Every generated config: the master password of this installation, no database
+# list or manager (list_db = False), the HTTP server on HTTP_INTERFACE (127.0.0.1
+# unless told otherwise). CONFIG_DIR: where the configs go (.run by default).
+HTTP_INTERFACE="${HTTP_INTERFACE-127.0.0.1}"
+
 write_config() {  # name without_demo [extra lines...]
     local name="$1" without_demo="$2"; shift 2
-    local conf="$RUN_DIR/odoo-$name.conf"
+    local conf="${CONFIG_DIR:-$RUN_DIR}/odoo-$name.conf"
+    ensure_admin_passwd
+    (umask 077 && : >"$conf") && chmod 600 "$conf"
     {
         echo "[options]"
         echo "addons_path = $ODOO_ADDONS_PATH"
@@ -222,7 +258,9 @@ write_config() {  # name without_demo [extra lines...]
         echo "db_user = $DB_USER"
         echo "db_password = False"
         echo "without_demo = $without_demo"
-        echo "admin_passwd = admin"
+        echo "admin_passwd = $(cat "$ADMIN_PASSWD_HASH_FILE")"
+        echo "list_db = False"
+        echo "http_interface = $HTTP_INTERFACE"
         echo "bin_path = $(dirname "$(command -v wkhtmltopdf || echo /usr/bin/wkhtmltopdf)")"
         for line in "$@"; do echo "$line"; done
     } >"$conf"
