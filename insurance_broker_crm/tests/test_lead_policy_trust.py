@@ -319,6 +319,18 @@ class TestLeadPolicyTrust(InsuranceTrustCommon):
         self.assertEqual(self.own_draft.state, "active")
         self.assertEqual(fulfilment.continued_lead_ids.policy_id, self.own_draft)
 
+    @freeze_time("2026-02-15")
+    def test_a_deal_without_company_issues_its_policy_in_the_users_company(self):
+        fulfilment = self._lead(self.logistician, "fulfilment_new", company_id=False)
+        self.quote.lead_id = fulfilment
+        self.assertFalse(fulfilment.company_id)
+        fulfilment.with_user(self.logistician).write(
+            {"stage_id": self.stage["fulfilment_delivered"].id, "policy_number": "NC-1"}
+        )
+        self.assertEqual(fulfilment.policy_id.company_id, self.company)
+        self.assertEqual(fulfilment.company_id, self.company)
+        self.assertEqual(fulfilment.policy_id.state, "active")
+
     # Deals linked before 18.0.1.1.0 ----------------------------------------
 
     def test_migration_trusts_what_the_pipeline_handed_on(self):
