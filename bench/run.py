@@ -168,10 +168,10 @@ class Bench:
                   SET stage_id = due.stage_id, write_uid = %(uid)s,
                       write_date = now() AT TIME ZONE 'UTC'
                  FROM (SELECT lead.id,
-                              CASE WHEN policy.date_end + 1 >= %(in_12)s THEN %(year)s
-                                   WHEN policy.date_end + 1 >= %(in_6)s THEN %(six)s
-                                   WHEN policy.date_end + 1 >= %(in_3)s THEN %(three)s
-                                   ELSE %(month)s END AS stage_id
+                              CASE WHEN policy.date_end + 1 <= %(in_1)s THEN %(month)s
+                                   WHEN policy.date_end + 1 <= %(in_3)s THEN %(three)s
+                                   WHEN policy.date_end + 1 <= %(in_6)s THEN %(six)s
+                                   ELSE %(year)s END AS stage_id
                          FROM crm_lead lead
                          JOIN insurance_policy policy ON policy.id = lead.policy_id
                         WHERE lead.active AND lead.stage_id = ANY(%(buckets)s)) due
@@ -180,9 +180,9 @@ class Bench:
                       > array_position(%(buckets)s, lead.stage_id)
             RETURNING lead.id, lead.stage_id""",
             uid=env.uid,
-            in_12=today + relativedelta(months=12),
             in_6=today + relativedelta(months=6),
             in_3=today + relativedelta(months=3),
+            in_1=today + relativedelta(months=1),
             year=buckets[0],
             six=buckets[1],
             three=buckets[2],
@@ -231,7 +231,7 @@ class Bench:
         floor_after = measure_floor()[1]
         floor = (floor_before + floor_after) / 2
         # The same leads moved, each to the stage the floor gave it (those
-        # reaching "A month" may be taken into work at once), each with its
+        # reaching "Last month" may be taken into work at once), each with its
         # stage change in the chatter.
         assert set(moved) == set(due), (
             f"the cron moved {len(moved)} leads, the SQL {len(due)}; "
@@ -289,16 +289,40 @@ class Bench:
         ]
         with rolled_back(env):
             policies, floor, __ = timed(env, lambda: Policy.create(values))
+            # With insurance_broker_crm each policy confirmed gets its renewal
+            # deal: the floor creates the same deals in one batched create
+            # too, with the values the confirmation gives them, mail's
+            # per-record work aside (rolled back before the confirmation).
+            deal_seconds = 0.0
+            if hasattr(Policy, "_insurance_renewal_deal_values"):
+                with rolled_back(env, "bench_deals"):
+                    deals = policies._insurance_renewal_deal_values()
+                    Lead = env["crm.lead"].with_context(tracking_disable=True)
+                    __, deal_seconds, __ = timed(env, lambda: Lead.create(deals))
             __, seconds, queries = timed(env, policies.action_confirm)
             installments = len(policies.installment_ids)
+            env.cr.execute(
+                "SELECT count(*) FROM crm_lead WHERE policy_id = ANY(%s)",
+                [policies.ids],
+            )
+            renewal_deals = env.cr.fetchone()[0]
+        if deal_seconds:
+            assert renewal_deals == count, (
+                f"{renewal_deals} renewal deals for {count} policies confirmed"
+            )
         self.record(
             "confirm_policies",
             seconds,
-            "batched_create_same_policies",
-            floor,
+            "batched_create_same_policies_and_deals"
+            if deal_seconds
+            else "batched_create_same_policies",
+            floor + deal_seconds,
             queries,
             count,
             installments=installments,
+            renewal_deals=renewal_deals,
+            floor_policies=round(floor, 4),
+            floor_deals=round(deal_seconds, 4),
         )
 
     # Premium invoicing and debtors (insurance_broker_account) ------------

@@ -2,7 +2,7 @@
     "name": "Insurance Broker CRM",
     "summary": "The broker's pipelines (sales, fulfilment, renewal, lost), insurance "
     "data and quotes from several insurers on the lead",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Insurance",
     "website": "https://github.com/insurance-broker-suite/insurance-broker",
     "author": "Insurance Broker Suite",
@@ -14,6 +14,7 @@
         "security/insurance_broker_crm_security.xml",
         "security/ir.model.access.csv",
         "data/crm_team_data.xml",
+        "data/crm_lost_reason_data.xml",
         "data/ir_cron.xml",
         "data/mail_activity_type_data.xml",
         "data/sms_template_data.xml",
@@ -25,6 +26,7 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/insurance_crm_demo.xml",
     ],

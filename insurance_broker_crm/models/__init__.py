@@ -2,6 +2,7 @@ from . import crm_stage
 from . import insurance_quote
 from . import insurance_lead_driver
 from . import crm_lead
+from . import insurance_policy
 from . import insurance_call_number
 from . import res_company
 from . import res_config_settings

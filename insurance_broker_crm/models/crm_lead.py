@@ -21,14 +21,32 @@ FORWARDERS = {
     "fulfilment_delivered": "_continue_in_renewal",
     "renewal_renewed": "_continue_in_sales",
 }
-# Months left until the renewal (the day after the policy ends) -> bucket,
-# largest first.
+# The Renewal pipeline's buckets, earliest first: (months left until the
+# renewal, the day after the policy ends, when a deal enters the bucket; its
+# stage code). A deal enters "6–3 months" the day six months remain and stays
+# there until three months remain; the first bucket holds all the deals
+# further away.
 RENEWAL_BUCKETS = [
-    (12, "renewal_year"),
+    (None, "renewal_year"),
     (6, "renewal_6_months"),
     (3, "renewal_3_months"),
-    (0, "renewal_month"),
+    (1, "renewal_month"),
 ]
+# The stages of an open renewal deal: its buckets and Take into work.
+RENEWAL_OPEN_CODES = [code for __, code in RENEWAL_BUCKETS] + ["renewal_take"]
+
+
+def renewal_bucket_code(date_end, today):
+    """The bucket (stage code) of the renewal of a policy ending on
+    ``date_end``, on ``today``: the last one whose months have begun."""
+    renewal = date_end + relativedelta(days=1)
+    code = RENEWAL_BUCKETS[0][1]
+    for months, bucket in RENEWAL_BUCKETS[1:]:
+        if renewal <= today + relativedelta(months=months):
+            code = bucket
+    return code
+
+
 # Leads moved (and committed) together by the renewal-bucket cron: each batch
 # costs a few fixed queries and cache reloads, about 70 ms, which at 1,000
 # leads a batch made a fifth of the run (measured on 13,828 moves); a batch of
@@ -204,9 +222,36 @@ class CrmLead(models.Model):
         context={"active_test": False},
     )
 
+    # What a renewal card shows of the policy it renews. Related fields are
+    # read with superuser rights: whoever works the deal (a renewal manager
+    # need not be an insurance user) sees the terms to renew, nothing more.
+    is_insurance_renewal = fields.Boolean(
+        string="Renewal Deal", compute="_compute_is_insurance_renewal"
+    )
+    insurance_policy_date_end = fields.Date(
+        related="policy_id.date_end", string="Policy End Date"
+    )
+    insurance_policy_insurer_id = fields.Many2one(
+        related="policy_id.insurer_id", string="Policy Insurer"
+    )
+    insurance_policy_currency_id = fields.Many2one(
+        related="policy_id.currency_id", string="Policy Currency"
+    )
+    insurance_policy_premium = fields.Monetary(
+        related="policy_id.premium",
+        string="Policy Premium",
+        currency_field="insurance_policy_currency_id",
+    )
+
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("stage_id.insurance_stage_code")
+    def _compute_is_insurance_renewal(self):
+        for lead in self:
+            code = lead.stage_id.insurance_stage_code or ""
+            lead.is_insurance_renewal = code.startswith("renewal_")
 
     @api.depends("insurance_product_id")
     def _compute_insurance_term_months(self):
@@ -482,14 +527,23 @@ class CrmLead(models.Model):
     def _continue_in_next_pipeline(self, before):
         """After a stage, active or lost reason change (``before``: the stage
         of each lead before it): a lead that reached a won stage goes on in
-        the next pipeline, a refused or lost one in Lost."""
+        the next pipeline, a refused or lost one in Lost. With the context
+        key ``insurance_no_forward`` a won lead is not continued: a renewal
+        closed because its policy was renewed outside the pipeline has no
+        sale left to start."""
+        forward = not self.env.context.get("insurance_no_forward")
         for lead in self:
             old_stage = before[lead.id]
             code = lead.stage_id.insurance_stage_code
             if lead.stage_id != old_stage and code in REFUSAL_CODES and lead.active:
                 lead.action_set_lost()  # archiving continues it in Lost, below
                 continue
-            if lead.stage_id != old_stage and code in FORWARDERS and lead.active:
+            if (
+                forward
+                and lead.stage_id != old_stage
+                and code in FORWARDERS
+                and lead.active
+            ):
                 getattr(lead, FORWARDERS[code])()
             if not lead.active and lead.lost_reason_id:
                 lead._continue_in_lost()  # once: it finds an existing one
@@ -623,16 +677,13 @@ class CrmLead(models.Model):
         """Delivered: the policy is in force (created from the chosen quote if
         needed) and its renewal waits in the bucket its end date calls for."""
         policy = self._ensure_policy()
-        today = fields.Date.context_today(self)
-        code = next(
-            code
-            for months, code in RENEWAL_BUCKETS
-            if policy.date_end + relativedelta(days=1)
-            >= today + relativedelta(months=months)
-            or code == "renewal_month"
-        )
+        code = renewal_bucket_code(policy.date_end, fields.Date.context_today(self))
         stage = self._insurance_stage(code)
-        return self._continue(
+        adopted = self._adopt_renewal_deal(policy, stage)
+        if adopted:
+            return adopted
+        continued = self._continuation_in(stage)
+        lead = self._continue(
             code,
             user_id=stage.team_id.user_id.id or self.user_id.id,
             policy_id=policy.id,
@@ -640,6 +691,44 @@ class CrmLead(models.Model):
             insurance_policy_trusted=True,
             insurance_date_start=policy.date_end + relativedelta(days=1),
         )
+        if not continued and code == "renewal_month":
+            # Delivered in its last month: handed over at once, as the bucket
+            # cron hands over those reaching it. sudo: the hand-over is the
+            # pipeline's, whoever delivered (a logistician may not assign
+            # the renewal team's deals).
+            lead.sudo()._assign_renewal_managers()
+        return lead
+
+    def _adopt_renewal_deal(self, policy, stage):
+        """The open renewal deal ``policy`` got when it was confirmed before
+        this deal delivered it (from its form, an import), made this deal's
+        continuation rather than given a second one; an empty recordset if
+        there is none, or this deal was continued already."""
+        if self._continuation_in(stage):
+            return self.browse()  # _continue returns that one
+        # sudo: the user delivering need not see the Renewal pipeline; only
+        # the open renewal of this deal's own policy is looked for.
+        deal = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("policy_id", "=", policy.id),
+                    ("stage_id.insurance_stage_code", "in", RENEWAL_OPEN_CODES),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        if not deal:
+            return self.browse()
+        deal.origin_lead_id = self
+        deal.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": deal, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return deal.sudo(False)
 
     def _continue_in_sales(self):
         """Renewed: the successor policy is sold again from the start."""
@@ -773,8 +862,9 @@ class CrmLead(models.Model):
     @api.model
     def _cron_renewal_buckets(self):
         """Move each open Renewal lead to the bucket its policy's end date calls
-        for; on reaching "A month", hand it to its renewal manager (capped per
-        week) or ask the head of sales to assign one.
+        for (``RENEWAL_BUCKETS``); on reaching the last month, hand it to its
+        renewal manager (capped per week) or ask the head of sales to assign
+        one (``_assign_renewal_managers``).
 
         One query finds the leads whose bucket must change, only ever forward
         (a lead a person moved further on stays where it is); each batch moves
@@ -784,26 +874,29 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         stages = {code: self._insurance_stage(code) for __, code in RENEWAL_BUCKETS}
         order = [stages[code].id for __, code in RENEWAL_BUCKETS]
+        # renewal_bucket_code in SQL: the last bucket whose months have begun.
+        bucket = SQL(
+            "CASE %s ELSE %s END",
+            SQL(" ").join(
+                SQL(
+                    "WHEN policy.date_end + 1 <= %s THEN %s",
+                    today + relativedelta(months=months),
+                    stages[code].id,
+                )
+                for months, code in reversed(RENEWAL_BUCKETS[1:])
+            ),
+            order[0],
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT lead.id, lead.stage_id,
-                          CASE WHEN policy.date_end + 1 >= %(in_12)s THEN %(year)s
-                               WHEN policy.date_end + 1 >= %(in_6)s THEN %(six)s
-                               WHEN policy.date_end + 1 >= %(in_3)s THEN %(three)s
-                               ELSE %(month)s END
+                """SELECT lead.id, lead.stage_id, %(bucket)s
                      FROM crm_lead lead
                      JOIN insurance_policy policy ON policy.id = lead.policy_id
                     WHERE lead.active
                       AND lead.stage_id = ANY(%(buckets)s)
                  ORDER BY lead.id""",
-                in_12=today + relativedelta(months=12),
-                in_6=today + relativedelta(months=6),
-                in_3=today + relativedelta(months=3),
-                year=order[0],
-                six=order[1],
-                three=order[2],
-                month=order[3],
+                bucket=bucket,
                 buckets=order,
             )
         )

@@ -3,6 +3,7 @@ from . import test_lead_insurance
 from . import test_ui_labels
 from . import test_forwarding
 from . import test_renewal_buckets
+from . import test_renewal_deals
 from . import test_renewal_buckets_locked
 from . import test_offer
 from . import test_automations

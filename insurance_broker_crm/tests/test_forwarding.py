@@ -112,7 +112,7 @@ class TestForwarding(InsuranceCrmCommon):
         self.assertEqual(policy.client_manager_id, self.salesman)
         renewal = fulfilment.continued_lead_ids
         self.assertEqual(len(renewal), 1)
-        # A year and two weeks left: the "a year or more" bucket.
+        # A year and two weeks left: the "Over 6 months" bucket.
         self.assertEqual(renewal.stage_id, self.stage["renewal_year"])
         self.assertEqual(renewal.user_id, self.head_of_sales)
         self.assertEqual(renewal.policy_id, policy)
@@ -124,9 +124,9 @@ class TestForwarding(InsuranceCrmCommon):
         fulfilment.write(
             {"stage_id": self.stage["fulfilment_delivered"].id, "policy_number": "AL-2"}
         )
-        # The policy ends on 28 Feb 2027: three months left.
+        # The policy ends on 28 Feb 2027: three and a half months left.
         self.assertEqual(
-            fulfilment.continued_lead_ids.stage_id, self.stage["renewal_3_months"]
+            fulfilment.continued_lead_ids.stage_id, self.stage["renewal_6_months"]
         )
 
     @freeze_time("2026-02-15")

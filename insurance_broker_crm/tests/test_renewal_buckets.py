@@ -25,7 +25,9 @@ class TestRenewalBuckets(InsuranceCrmCommon):
         )
 
     def _renewal_lead(self, date_start, stage="renewal_year", manager=None):
-        policy = self._create_policy(confirm=True, date_start=date_start)
+        # The lead of the test, not the one confirming opens (TestRenewalDeals)
+        policy = self._create_policy(date_start=date_start)
+        policy.with_context(insurance_renewal_deal_by_pipeline=True).action_confirm()
         lead = self.env["crm.lead"].create(
             {
                 "name": f"Renew {policy.name}",
@@ -45,9 +47,10 @@ class TestRenewalBuckets(InsuranceCrmCommon):
 
     @freeze_time("2026-06-01")
     def test_leads_move_to_the_bucket_of_their_end_date(self):
-        # Policies ending on 31 May 2027, 31 Dec 2026, 31 Aug 2026.
+        # Policies ending on 31 May 2027, 30 Nov 2026, 31 Aug 2026: renewed
+        # in a year, in exactly six months, in exactly three months.
         far = self._renewal_lead("2026-06-01")
-        half = self._renewal_lead("2026-01-01")
+        half = self._renewal_lead("2025-12-01")
         near = self._renewal_lead("2025-09-01")
         moved = self.env["crm.lead"]._cron_renewal_buckets()
         self.assertEqual(moved, 2)
@@ -58,7 +61,7 @@ class TestRenewalBuckets(InsuranceCrmCommon):
 
     @freeze_time("2026-06-01")
     def test_a_lead_moved_further_by_hand_stays(self):
-        lead = self._renewal_lead("2026-01-01", stage="renewal_3_months")
+        lead = self._renewal_lead("2025-12-01", stage="renewal_3_months")
         self.env["crm.lead"]._cron_renewal_buckets()
         self.assertEqual(lead.stage_id, self.stage["renewal_3_months"])
         taken = self._renewal_lead("2025-07-01", stage="renewal_take")
@@ -220,7 +223,8 @@ class TestRenewalBuckets(InsuranceCrmCommon):
                 ]
             ]
         )
-        policy = self._create_policy(confirm=True, date_start="2025-09-01")
+        policy = self._create_policy(date_start="2025-09-01")
+        policy.with_context(insurance_renewal_deal_by_pipeline=True).action_confirm()
         values = {
             "country_id": country.id,
             "email_from": "fleet@example.com",
@@ -280,7 +284,7 @@ class TestRenewalBuckets(InsuranceCrmCommon):
     @freeze_time("2026-06-01")
     def test_the_stored_fields_need_no_recomputation(self):
         self._scoring_statistics()
-        leads = self._renewal_lead("2026-01-01") | self._renewal_lead("2025-09-01")
+        leads = self._renewal_lead("2025-12-01") | self._renewal_lead("2025-09-01")
         leads.expected_revenue = 1000.0
         self.env["crm.lead"]._cron_renewal_buckets()
         stored = [
@@ -300,7 +304,7 @@ class TestRenewalBuckets(InsuranceCrmCommon):
     def test_a_second_run_changes_nothing(self):
         leads = (
             self._renewal_lead("2026-06-01")
-            | self._renewal_lead("2026-01-01")
+            | self._renewal_lead("2025-12-01")
             | self._renewal_lead("2025-09-01")
             | self._renewal_lead("2025-07-01")
         )
@@ -320,8 +324,8 @@ class TestRenewalBuckets(InsuranceCrmCommon):
             groups="sales_team.group_sale_salesman_all_leads",
             notification_type="inbox",
         )
-        watched = self._renewal_lead("2026-01-01")
-        unwatched = self._renewal_lead("2026-01-01")
+        watched = self._renewal_lead("2025-12-01")
+        unwatched = self._renewal_lead("2025-12-01")
         watched.message_subscribe(
             partner_ids=follower.partner_id.ids,
             subtype_ids=self.env.ref("crm.mt_lead_stage").ids,
@@ -354,7 +358,7 @@ class TestRenewalBuckets(InsuranceCrmCommon):
                 }
             )
         three = self._renewal_lead("2025-09-01")  # to "3 months": the rule runs
-        six = self._renewal_lead("2026-01-01")  # to "6 months": no rule
+        six = self._renewal_lead("2025-12-01")  # to "6–3 months": no rule
         with self._stage_writes() as written:
             self.env["crm.lead"]._cron_renewal_buckets()
         # The batch a rule applies to goes through write(), which runs it.
@@ -370,7 +374,8 @@ class TestRenewalBuckets(InsuranceCrmCommon):
     def test_in_the_creating_transaction_mail_tracks_nothing(self):
         # As a stage write: mail discards the tracking of a lead in the
         # transaction that creates it.
-        policy = self._create_policy(confirm=True, date_start="2026-01-01")
+        policy = self._create_policy(date_start="2025-12-01")
+        policy.with_context(insurance_renewal_deal_by_pipeline=True).action_confirm()
         by_write, by_cron = self.env["crm.lead"].create(
             [
                 {

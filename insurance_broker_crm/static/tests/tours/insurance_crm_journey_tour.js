@@ -170,8 +170,8 @@ registry.category("web_tour.tours").add("insurance_crm_journey_tour", {
         // Renewal: the policy ends in a year, its renewal waits in that bucket.
         ...openPipeline("Renewal"),
         {
-            content: "The renewal waits a year or more before the policy ends",
-            trigger: `.o_kanban_group:has(.o_column_title:contains('A year or more')) .o_kanban_record:contains('${DEAL}')`,
+            content: "The renewal waits while more than six months are left",
+            trigger: `.o_kanban_group:has(.o_column_title:contains('Over 6 months')) .o_kanban_record:contains('${DEAL}')`,
         },
     ],
 });
