@@ -75,8 +75,7 @@ class InsuranceBoundedMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._insurance_check_values(vals)
+        self._insurance_check_create(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -101,6 +100,13 @@ class InsuranceBoundedMixin(models.AbstractModel):
         for name in vals if names is None else names:
             if name in bounds and name in vals:
                 self._insurance_raise_out_of_bounds(name, vals[name])
+
+    @api.model
+    def _insurance_check_create(self, vals_list):
+        """The checks of ``_insurance_check_values`` on the values of records
+        about to be created; a model may add checks made for all at once."""
+        for vals in vals_list:
+            self._insurance_check_values(vals)
 
     @api.model
     def _insurance_raise_out_of_bounds(self, name, value):

@@ -488,48 +488,74 @@ class InsurancePolicy(models.Model):
 
     def _insurance_check_values(self, vals, names=None):
         result = super()._insurance_check_values(vals, names)
-        if names is None and {"name", "insurer_id"} & set(vals):
-            self._check_number_free(vals)
+        if self and names is None and {"name", "insurer_id"} & set(vals):
+            self._check_numbers_free(
+                [
+                    (
+                        vals.get("insurer_id", policy.insurer_id.id),
+                        vals.get("name", policy.name),
+                    )
+                    for policy in self
+                ]
+            )
         return result
 
-    def _check_number_free(self, vals):
-        """Refuse, before it is written, a policy number the insurer already
-        gave another policy, comparing numbers without case and spaces (the
-        unique index on the normalised number stays the guard against two
-        transactions racing)."""
-        if self:
-            wanted = [
-                (
-                    vals.get("insurer_id", policy.insurer_id.id),
-                    policy_number_key(vals.get("name", policy.name)),
-                    policy,
+    @api.model
+    def _insurance_check_create(self, vals_list):
+        result = super()._insurance_check_create(vals_list)
+        self._check_numbers_free(
+            [(vals.get("insurer_id"), vals.get("name")) for vals in vals_list]
+        )
+        return result
+
+    def _check_numbers_free(self, wanted):
+        """Refuse, before they are written, policy numbers (``wanted``:
+        [(insurer id, number)], for ``self`` or new policies) an insurer
+        already gave another policy, or that are given twice at once,
+        comparing numbers without case and spaces; one query for them all.
+        The unique index on the normalised number stays the guard against
+        two transactions racing."""
+        wanted = [
+            (insurer_id, policy_number_key(number), number)
+            for insurer_id, number in wanted
+            if insurer_id and policy_number_key(number)
+        ]
+        if not wanted:
+            return
+        given = {}
+        for insurer_id, key, number in wanted:
+            if (insurer_id, key) in given:
+                raise ValidationError(
+                    self.env._(
+                        "The policy numbers %(number)s and %(other)s are the same "
+                        "for the insurer %(insurer)s: an insurer's policy numbers "
+                        "are unique, whatever their case and spaces.",
+                        number=given[insurer_id, key],
+                        other=number,
+                        insurer=self.env["res.partner"].browse(insurer_id).display_name,
+                    )
                 )
-                for policy in self
-            ]
-        else:
-            wanted = [
-                (vals.get("insurer_id"), policy_number_key(vals.get("name")), self)
-            ]
-        seen = {}
-        for insurer_id, key, policy in wanted:
-            if not (insurer_id and key):
-                continue
-            # sudo: the policy holding the number may be another manager's or
-            # another company's; only its existence is told, and its client
-            # only to a user who may read it.
-            clash = seen.get((insurer_id, key)) or self.sudo().with_context(
-                active_test=False
-            ).search(
+            given[insurer_id, key] = number
+        # sudo: the policy holding the number may be another manager's or
+        # another company's; only its existence is told, and its client only
+        # to a user who may read it.
+        clashes = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
                 [
-                    ("insurer_id", "=", insurer_id),
-                    ("name_key", "=", key),
+                    ("name_key", "in", list({key for __, key, __ in wanted})),
+                    ("insurer_id", "in", list({insurer for insurer, __, __ in wanted})),
                     ("id", "not in", self.ids),
-                ],
-                limit=1,
+                ]
             )
-            seen[insurer_id, key] = policy
-            if clash:
-                raise ValidationError(self._number_clash_message(clash))
+        )
+        clash_of = {(clash.insurer_id.id, clash.name_key): clash for clash in clashes}
+        for insurer_id, key, __ in wanted:
+            if (insurer_id, key) in clash_of:
+                raise ValidationError(
+                    self._number_clash_message(clash_of[insurer_id, key])
+                )
 
     def _number_clash_message(self, clash):
         clash = clash.sudo(False)

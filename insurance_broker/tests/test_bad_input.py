@@ -209,8 +209,13 @@ class TestBadInput(BadInputMixin, InsuranceCommon):
         self.assertEqual((second.name, other.insurer_id), ("CD-1", self.insurer_b))
         # Two policies given one number in one write.
         third = self._create_policy(name="CD-2").with_user(self.user_all)
-        with self.assertRaisesRegex(ValidationError, "already has"):
+        with self.assertRaisesRegex(ValidationError, "are the same"):
             (second | third).write({"name": "EF-1"})
+        # Two new policies given one number in one import.
+        with self.assertRaisesRegex(ValidationError, "GH 1 and gh1 are the same"):
+            self.Policy.create(
+                [self._policy_values(name="GH 1"), self._policy_values(name="gh1")]
+            )
         # The unique index on the normalised number guards what races past.
         self.env.cr.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
