@@ -456,6 +456,7 @@ class BookGenerator:
         self.sale_journal = Journal.search([*company, ("type", "=", "sale")], limit=1)
         self.bank_journal = Journal.search([*company, ("type", "=", "bank")], limit=1)
         self.lead_days = self.company.insurance_invoice_lead_days
+        self.grace_days = self.company.insurance_invoice_grace_days
         self.reminder_levels = env["insurance.reminder.level"].search(
             [*company, ("active", "=", True)], order="days, id"
         )
@@ -1041,6 +1042,7 @@ class BookGenerator:
             [pending_day],
         )
         lead = timedelta(days=self.lead_days)
+        grace = timedelta(days=max(self.grace_days, 0))
         weights = [weight for weight, __ in PAYMENT_DELAYS]
         delays = [delay for __, delay in PAYMENT_DELAYS]
         plan = []
@@ -1051,11 +1053,14 @@ class BookGenerator:
             if lang and lang != "en_US":
                 raise NotImplementedError("premium invoices in another language")
             invoice_date = min(self.today, date_due - lead)
+            # The invoice's due date (_premium_invoice_date_due): never
+            # sooner than the days to pay a late instalment.
+            invoice_due = max(date_due, invoice_date + grace)
             delay = rng.choices(delays, weights)[0]
             paid_on = None
             if delay:
                 paid_on = max(
-                    invoice_date, date_due + timedelta(days=rng.randint(*delay))
+                    invoice_date, invoice_due + timedelta(days=rng.randint(*delay))
                 )
                 if paid_on >= self.today:  # not paid yet
                     paid_on = None
@@ -1073,7 +1078,7 @@ class BookGenerator:
             plan.append(
                 PlanEntry(
                     installment_id,
-                    date_due,
+                    invoice_due,
                     float(amount),
                     policy_id,
                     policy_name,

@@ -143,6 +143,7 @@ class InsurancePolicy(models.Model):
     def action_confirm(self):
         result = super().action_confirm()
         self.env["insurance.commission.line"]._record_expected(self)
+        self._trigger_premium_invoicing()
         return result
 
     def action_reset_to_draft(self):
@@ -232,6 +233,25 @@ class InsurancePolicy(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _trigger_premium_invoicing(self):
+        """Run the premium invoicing now when these policies have instalments
+        it would invoice today (already due, or due within the lead time),
+        instead of tomorrow: a client whose first instalment is due at
+        confirmation gets the invoice at once. The run invoices as the cron
+        user, so a salesperson who confirms needs no Invoicing rights."""
+        broker = self.filtered(
+            lambda p: p.state == "active" and p.premium_collection == "broker"
+        )
+        if broker and self.env[
+            "insurance.policy.installment"
+        ]._select_installments_to_invoice(broker):
+            cron = self.env.ref(
+                "insurance_broker_account.ir_cron_invoice_installments",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron._trigger()
 
     def _cancel(self, reason, date):
         result = super()._cancel(reason, date)

@@ -11,6 +11,14 @@ from odoo.tools import SQL, create_index, html2plaintext
 
 _logger = logging.getLogger(__name__)
 
+# The billing of an instalment the broker collects: its invoice's course.
+BROKER_BILLING = [
+    ("to_invoice", "To invoice"),
+    ("invoiced", "Invoiced"),
+    ("paid", "Paid"),
+    ("credited", "Credited"),
+]
+
 
 class InsurancePolicyInstallment(models.Model):
     _inherit = "insurance.policy.installment"
@@ -38,18 +46,28 @@ class InsurancePolicyInstallment(models.Model):
         related="move_id.amount_residual", string="Amount Due"
     )
     invoice_state = fields.Selection(
-        [
-            ("not_billed", "Paid to the insurer"),
-            ("to_invoice", "To invoice"),
-            ("invoiced", "Invoiced"),
-            ("paid", "Paid"),
-            ("credited", "Credited"),
-        ],
-        string="Billing Status",
+        [("not_billed", "Insurer collects"), *BROKER_BILLING],
+        string="Billing",
         compute="_compute_invoice_state",
         store=True,
         index=True,
-        help="Follows the invoice's payment status in Odoo Invoicing.",
+        help="Who bills the instalment and, when the broker does, its invoice's "
+        "payment status in Odoo Invoicing (stored: filters and groups).",
+    )
+    # What the lists show: the stored status, told apart by date for the
+    # instalments the insurer collects (nobody knows whether the client paid
+    # the insurer, but one not due yet is surely not collected).
+    billing_status = fields.Selection(
+        [
+            ("not_due", "Not due yet"),
+            ("insurer", "Collected by the insurer"),
+            *BROKER_BILLING,
+        ],
+        string="Billing Status",
+        compute="_compute_billing_status",
+        help="Collected by the insurer: the client pays this instalment to the "
+        "insurer, from its due date. Otherwise the broker's invoice and its "
+        "payment status.",
     )
     date_paid = fields.Date(
         string="Paid On",
@@ -93,6 +111,18 @@ class InsurancePolicyInstallment(models.Model):
                 installment.invoice_state = "paid"
             else:
                 installment.invoice_state = "invoiced"
+
+    @api.depends("invoice_state", "date_due")
+    @api.depends_context("tz")
+    def _compute_billing_status(self):
+        today = fields.Date.context_today(self)
+        for installment in self:
+            if installment.invoice_state != "not_billed":
+                installment.billing_status = installment.invoice_state
+            elif installment.date_due and installment.date_due > today:
+                installment.billing_status = "not_due"
+            else:
+                installment.billing_status = "insurer"
 
     @api.depends("invoice_state", "move_id.line_ids.matched_credit_ids.max_date")
     def _compute_date_paid(self):
@@ -424,7 +454,8 @@ class InsurancePolicyInstallment(models.Model):
 
     def _prepare_premium_invoice_values(self, journal, invoice_date):
         """Values of the client invoice of this instalment: due on the
-        instalment's due date, one line on the insurance product's service."""
+        instalment's due date (see ``_premium_invoice_date_due``), one line on
+        the insurance product's service."""
         self.ensure_one()
         policy = self.policy_id
         link = {"insurance_policy_id": policy.id, "insurance_installment_id": self.id}
@@ -437,7 +468,9 @@ class InsurancePolicyInstallment(models.Model):
             "invoice_date": invoice_date,
             # No payment term: the instalment's due date is the due date.
             "invoice_payment_term_id": False,
-            "invoice_date_due": self.date_due,
+            "invoice_date_due": self._premium_invoice_date_due(
+                invoice_date, journal.company_id
+            ),
             "invoice_origin": policy.name,
             "invoice_user_id": policy.client_manager_id.id,
             "insurance_move_kind": "premium",
@@ -454,6 +487,19 @@ class InsurancePolicyInstallment(models.Model):
                 )
             ],
         }
+
+    def _premium_invoice_date_due(self, invoice_date, company):
+        """The due date of this instalment's invoice issued on
+        ``invoice_date``: the instalment's due date, unless that leaves the
+        client fewer than the company's days to pay a late instalment (an
+        instalment already due when the policy was confirmed, or invoiced
+        late): then that many days after the invoice date. Never before the
+        invoice date."""
+        self.ensure_one()
+        earliest = fields.Date.to_date(invoice_date) + relativedelta(
+            days=max(company.insurance_invoice_grace_days, 0)
+        )
+        return max(self.date_due, earliest)
 
     def _premium_invoice_label(self):
         """The invoice line's text, in the client's language: product, policy

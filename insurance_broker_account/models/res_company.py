@@ -12,6 +12,13 @@ class ResCompany(models.Model):
         help="The daily invoicing run bills the instalments of broker-collected "
         "policies falling due within this many days.",
     )
+    insurance_invoice_grace_days = fields.Integer(
+        string="Days to Pay a Late Instalment",
+        default=7,
+        help="An instalment invoiced when already due, or falling due sooner "
+        "than this, is due this many days after the invoice date: a premium "
+        "invoice is never due before it is issued.",
+    )
     insurance_insurer_bill_grouping = fields.Selection(
         [
             ("period", "One bill per insurer and month"),
@@ -36,6 +43,7 @@ class ResCompany(models.Model):
         return {
             **super()._insurance_bounds(),
             "insurance_invoice_lead_days": (0, 366),
+            "insurance_invoice_grace_days": (0, 366),
         }
 
     @api.constrains("insurance_invoice_lead_days")

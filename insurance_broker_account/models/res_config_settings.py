@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
     insurance_invoice_lead_days = fields.Integer(
         related="company_id.insurance_invoice_lead_days", readonly=False
     )
+    insurance_invoice_grace_days = fields.Integer(
+        related="company_id.insurance_invoice_grace_days", readonly=False
+    )
     insurance_insurer_bill_grouping = fields.Selection(
         related="company_id.insurance_insurer_bill_grouping", readonly=False
     )
@@ -19,4 +22,5 @@ class ResConfigSettings(models.TransientModel):
         return {
             **super()._insurance_bounds(),
             "insurance_invoice_lead_days": (0, 366),
+            "insurance_invoice_grace_days": (0, 366),
         }

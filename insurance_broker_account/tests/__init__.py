@@ -1,5 +1,6 @@
 from . import test_commission_lines
 from . import test_premium_invoicing
+from . import test_ui_labels
 from . import test_premium_payment
 from . import test_policy_cancel
 from . import test_client_card_invoices

@@ -48,12 +48,13 @@ class TestClientCardInvoices(InsuranceAccountCommon):
             )
 
     def test_group_card_sums_its_companies(self):
-        # Single 500 due 1 Jan; monthly 200 due 1 Jan and 1 Feb.
+        # Single 500 due 1 Jan; monthly 200 due 1 Jan and 1 Feb. Invoiced on
+        # 20 January, those of 1 January are due on the 27th.
         self.env["account.payment.register"].with_context(
             active_model="account.move",
             active_ids=self.group_policy.installment_ids.move_id.ids,
         ).create({"payment_date": date(2026, 1, 21)})._create_payments()
-        with freeze_time("2026-01-25"):
+        with freeze_time("2026-01-28"):
             group = self.group.with_user(self.salesperson)
             self.assertRecordValues(
                 group,
@@ -83,7 +84,7 @@ class TestClientCardInvoices(InsuranceAccountCommon):
             )
 
     def test_credit_note_lowers_what_is_due(self):
-        with freeze_time("2026-01-25"):
+        with freeze_time("2026-01-28"):
             self.truck_policy._cancel("Truck sold", date(2026, 1, 15))
             self.group.invalidate_recordset()
             # February is credited; January stays due (and overdue).

@@ -87,19 +87,19 @@ class TestPolicyCancel(InsuranceAccountCommon):
         self.assertEqual(feb.move_id.amount_residual, 100.0)
         self.assertIn(apr_credit.name, policy.message_ids[0].body)
         # The policy's figures: January and April paid, April to refund,
-        # February due.
-        self.assertRecordValues(
-            policy,
-            [
-                {
-                    "premium_invoice_count": 6,
-                    "premium_invoiced_amount": 200.0,
-                    "premium_paid_amount": 200.0,
-                    "premium_due_amount": 0.0,
-                    "premium_overdue_amount": 100.0,
-                }
-            ],
-        )
+        # February due (invoiced on 20 March: due on the 27th).
+        figures = {
+            "premium_invoice_count": 6,
+            "premium_invoiced_amount": 200.0,
+            "premium_paid_amount": 200.0,
+            "premium_due_amount": 0.0,
+        }
+        self.assertRecordValues(policy, [{**figures, "premium_overdue_amount": 0.0}])
+        with freeze_time("2026-03-28"):
+            policy.invalidate_recordset()
+            self.assertRecordValues(
+                policy, [{**figures, "premium_overdue_amount": 100.0}]
+            )
 
     @freeze_time("2026-03-25")
     def test_partly_paid_invoice_is_settled_and_the_rest_refunded(self):

@@ -4,12 +4,14 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tests.common import RecordCapturer
 
 from .common import InsuranceAccountCommon
 
 INSTALLMENT_MODULE = (
     "odoo.addons.insurance_broker_account.models.insurance_policy_installment"
 )
+CRON = "insurance_broker_account.ir_cron_invoice_installments"
 
 
 @tagged("post_install", "-at_install")
@@ -29,6 +31,13 @@ class TestPremiumInvoicing(InsuranceAccountCommon):
             name="Rita Reader",
             company_id=cls.company.id,
             company_ids=cls.company.ids,
+        )
+
+    def _capture_triggers(self):
+        """The runs of the invoicing cron asked for within the block."""
+        return RecordCapturer(
+            self.env["ir.cron.trigger"].sudo(),
+            [("cron_id", "=", self.env.ref(CRON).id)],
         )
 
     def _run(self, policies=None):
@@ -64,14 +73,15 @@ class TestPremiumInvoicing(InsuranceAccountCommon):
             [("insurance_policy_id", "in", policies.ids)]
         )
 
-        # Due on or before 3 February (today + 14 days).
+        # Due on or before 3 February (today + 14 days); those already due
+        # (1 January) give the client 7 days from today.
         self.assertEqual(
             sorted((m.insurance_policy_id.name, m.invoice_date_due) for m in moves),
             sorted(
                 [
-                    (single.name, date(2026, 1, 1)),
-                    (quarterly.name, date(2026, 1, 1)),
-                    (monthly.name, date(2026, 1, 1)),
+                    (single.name, date(2026, 1, 27)),
+                    (quarterly.name, date(2026, 1, 27)),
+                    (monthly.name, date(2026, 1, 27)),
                     (monthly.name, date(2026, 2, 1)),
                 ]
             ),
@@ -129,7 +139,8 @@ class TestPremiumInvoicing(InsuranceAccountCommon):
                     "company_id": self.company.id,
                     "journal_id": self.company_data["default_journal_sale"].id,
                     "invoice_date": date(2026, 1, 20),
-                    "invoice_date_due": date(2026, 1, 1),
+                    # Due since 1 January: 7 days to pay from the invoice.
+                    "invoice_date_due": date(2026, 1, 27),
                     "invoice_payment_term_id": False,
                     "invoice_origin": "CASCO-778",
                     "invoice_user_id": self.salesperson.id,
@@ -161,11 +172,11 @@ class TestPremiumInvoicing(InsuranceAccountCommon):
         )
         self.assertEqual(installment.move_id, invoice)
         self.assertEqual(installment.invoice_state, "invoiced")
-        # The payment term line is due on the instalment's due date.
+        # The payment term line is due on the invoice's due date.
         receivable = invoice.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        self.assertEqual(receivable.date_maturity, date(2026, 1, 1))
+        self.assertEqual(receivable.date_maturity, date(2026, 1, 27))
 
         house_line = house.installment_ids.move_id.invoice_line_ids
         self.assertEqual(house_line.product_id, self.premium_product_mtpl)
@@ -200,13 +211,67 @@ class TestPremiumInvoicing(InsuranceAccountCommon):
         policy = self._create_policy(payment_frequency="monthly")
         self.company.insurance_invoice_lead_days = 0
         self.assertEqual(
-            self._run(policy).mapped("invoice_date_due"), [date(2026, 1, 1)]
+            self._run(policy).mapped("insurance_installment_id.date_due"),
+            [date(2026, 1, 1)],
         )
         self.company.insurance_invoice_lead_days = 45
         self.assertEqual(
             sorted(self._run(policy).mapped("invoice_date_due")),
             [date(2026, 2, 1), date(2026, 3, 1)],
         )
+
+    @freeze_time("2026-12-03")
+    def test_invoices_are_never_born_overdue(self):
+        """A policy confirmed on 3 December that started on 20 November: its
+        first instalment is already due. It is invoiced at once (confirming
+        runs the invoicing), due 7 days after the invoice, not on 20
+        November; instalments due sooner than that get the same date, later
+        ones their own."""
+        self.company.insurance_invoice_grace_days = 7
+        self.company.insurance_invoice_lead_days = 14
+        with self._capture_triggers() as triggers:
+            policy = self._create_policy(
+                payment_frequency="monthly", date_start="2026-11-20"
+            )
+        self.assertTrue(triggers.records, "confirming runs the invoicing at once")
+        late = self._create_policy(payment_frequency="monthly", date_start="2026-11-05")
+        soon = self._create_policy(payment_frequency="monthly", date_start="2026-12-06")
+        later = self._create_policy(
+            payment_frequency="monthly", date_start="2026-12-15"
+        )
+        with self._capture_triggers() as triggers:
+            self._create_policy(payment_frequency="monthly", date_start="2027-02-01")
+        self.assertFalse(triggers.records, "nothing to invoice before February")
+        self.Installment._cron_invoice_installments()
+        moves = self.env["account.move"].search(
+            [("insurance_policy_id", "in", (policy | late | soon | later).ids)]
+        )
+        self.assertEqual(
+            sorted(
+                (
+                    m.insurance_installment_id.date_due,
+                    m.invoice_date,
+                    m.invoice_date_due,
+                )
+                for m in moves
+            ),
+            [
+                (date(2026, 11, 5), date(2026, 12, 3), date(2026, 12, 10)),
+                (date(2026, 11, 20), date(2026, 12, 3), date(2026, 12, 10)),
+                (date(2026, 12, 5), date(2026, 12, 3), date(2026, 12, 10)),
+                (date(2026, 12, 6), date(2026, 12, 3), date(2026, 12, 10)),
+                (date(2026, 12, 15), date(2026, 12, 3), date(2026, 12, 15)),
+            ],
+        )
+        self.assertFalse(policy.premium_overdue_amount)
+        # The days are a setting; with none, an invoice is due on its date.
+        self.company.insurance_invoice_grace_days = 0
+        overdue = self._create_policy(
+            payment_frequency="single", date_start="2026-10-01"
+        )
+        self.assertEqual(self._run(overdue).invoice_date_due, date(2026, 12, 3))
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.insurance_invoice_grace_days, 0)
 
     @freeze_time("2026-01-20")
     def test_batches_each_create_their_invoices_in_one_go(self):
