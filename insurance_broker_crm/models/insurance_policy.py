@@ -4,7 +4,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import AccessError
 
 from .crm_lead import RENEWAL_OPEN_CODES, renewal_bucket_code
@@ -142,6 +142,16 @@ class InsurancePolicy(models.Model):
             stage = stages[code]
             company = policy.company_id or self.env.company
             manager = policy.client_manager_id
+            # The head of sales, else the client manager, if they work in
+            # the policy's company; else nobody (the pipeline's own list).
+            user = next(
+                (
+                    candidate
+                    for candidate in (stage.team_id.user_id, manager)
+                    if candidate and company in candidate.company_ids
+                ),
+                manager.browse(),
+            )
             vals_list.append(
                 {
                     "name": self.env._("Renewal of %s", policy.name),
@@ -149,7 +159,7 @@ class InsurancePolicy(models.Model):
                     "partner_id": policy.partner_id.id,
                     "team_id": stage.team_id.id,
                     "stage_id": stage.id,
-                    "user_id": stage.team_id.user_id.id or manager.id,
+                    "user_id": user.id,
                     "company_id": company.id,
                     "policy_id": policy.id,
                     "insurance_policy_trusted": True,
@@ -157,7 +167,9 @@ class InsurancePolicy(models.Model):
                     "insured_object": policy.object_description,
                     "insurance_date_start": policy.date_end + relativedelta(days=1),
                     "insurance_term_months": policy.term_months,
-                    "insurance_client_manager_id": manager.id,
+                    "insurance_client_manager_id": (
+                        manager if company in manager.company_ids else manager.browse()
+                    ).id,
                     "deal_premium": policy.currency_id._convert(
                         policy.premium, company.currency_id, company, today
                     ),
@@ -182,6 +194,11 @@ class InsurancePolicy(models.Model):
                 {"stage_id": renewed.id}
             )
         else:
+            # As the superuser, not only with its rights: continuing in Lost
+            # posts on the new deal as the acting user (crm.lead._continue),
+            # which the accountant or insurance user cancelling the policy
+            # may not; the deals are this policy's own.
+            deals = deals.with_user(SUPERUSER_ID)
             reason = deals.env.ref(
                 "insurance_broker_crm.lost_reason_policy_cancelled",
                 raise_if_not_found=False,
