@@ -21,6 +21,11 @@ from .insurance_bounded_mixin import (
 _logger = logging.getLogger(__name__)
 
 # Months between two instalments for each payment frequency.
+# The context key the state-changing methods set (see _write_state). Its value
+# is this object, which no RPC or web client context can carry: a state can
+# be changed only by the code of the actions, never by a write sent over RPC.
+_STATE_CHANGE_KEY = "insurance_policy_state_change"
+_STATE_CHANGE_TOKEN = object()
 FREQUENCY_STEP_MONTHS = {"single": None, "semi_annual": 6, "quarterly": 3, "monthly": 1}
 
 
@@ -214,6 +219,7 @@ class InsurancePolicy(models.Model):
         index=True,
         tracking=True,
         domain="[('share', '=', False)]",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -229,6 +235,7 @@ class InsurancePolicy(models.Model):
         store=True,
         precompute=True,
         readonly=True,
+        check_company=True,
     )
     commission_rate = fields.Float(
         string="Commission Rate (%)",
@@ -629,7 +636,7 @@ class InsurancePolicy(models.Model):
             )
         # One batched chatter note per policy instead of mail's one-by-one
         # tracking: confirming thousands of policies stays a few queries.
-        self.with_context(tracking_disable=True).write({"state": "active"})
+        self.with_context(tracking_disable=True)._write_state({"state": "active"})
         self._log_state_change("draft", "active")
         self._generate_installments()
         self._mark_clients()
@@ -637,7 +644,7 @@ class InsurancePolicy(models.Model):
             predecessor = policy.predecessor_id
             predecessor.successor_id = policy
             if predecessor.state in ("active", "expired"):
-                predecessor.state = "renewed"
+                predecessor._write_state({"state": "renewed"})
         return True
 
     def action_open_cancel_wizard(self):
@@ -655,7 +662,9 @@ class InsurancePolicy(models.Model):
             raise UserError(
                 self.env._("Only cancelled policies can be reset to draft.")
             )
-        self.write({"state": "draft", "cancel_reason": False, "cancel_date": False})
+        self._write_state(
+            {"state": "draft", "cancel_reason": False, "cancel_date": False}
+        )
         return True
 
     def action_renew(self):
@@ -710,7 +719,9 @@ class InsurancePolicy(models.Model):
                 )
             )
         self._check_cancel_date(date)
-        self.write({"state": "cancelled", "cancel_reason": reason, "cancel_date": date})
+        self._write_state(
+            {"state": "cancelled", "cancel_reason": reason, "cancel_date": date}
+        )
         self._drop_installments_after(date)
         # A cancelled renewal no longer renews its predecessor: the predecessor
         # is again in force (or expired) and can be renewed anew.
@@ -718,7 +729,9 @@ class InsurancePolicy(models.Model):
         predecessors.successor_id = False
         today = fields.Date.context_today(self)
         for predecessor in predecessors.filtered(lambda p: p.state == "renewed"):
-            predecessor.state = "active" if predecessor.date_end >= today else "expired"
+            predecessor._write_state(
+                {"state": "active" if predecessor.date_end >= today else "expired"}
+            )
         return True
 
     def _check_cancel_date(self, date):
@@ -821,7 +834,11 @@ class InsurancePolicy(models.Model):
             clients = self.env["res.partner"].union(
                 *(client for client, user in manager_of.items() if user == manager)
             )
-            clients.client_manager_id = manager
+            # sudo: an "Own Clients" user may not assign client managers
+            # (res.partner.write); here a client without a manager only gets
+            # the manager of the policy just confirmed, which the user may
+            # write, as the business rule says, and nothing else.
+            clients.sudo().client_manager_id = manager
 
     def _installment_plan(self):
         """[(due date, amount)] of this policy, see ``installment_plan``."""
@@ -1014,6 +1031,43 @@ class InsurancePolicy(models.Model):
             ["date_end"],
             where="state = 'active'",
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._may_change_state():
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft":
+                    raise UserError(
+                        self.env._(
+                            "A policy is registered as a draft and put in force "
+                            "with its Confirm action (also available on a "
+                            "selection of policies in the list); it cannot be "
+                            "created in the state %(state)s.",
+                            state=vals["state"],
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and not self._may_change_state():
+            changed = self.filtered(lambda policy: policy.state != vals["state"])
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "The state of a policy changes only through its actions "
+                        "(Confirm, Renew, Cancel, Reset to Draft): %(policies)s.",
+                        policies=", ".join(changed.mapped("display_name")),
+                    )
+                )
+        return super().write(vals)
+
+    def _may_change_state(self):
+        return self.env.context.get(_STATE_CHANGE_KEY) is _STATE_CHANGE_TOKEN
+
+    def _write_state(self, vals):
+        """Write ``vals``, a state among them: for the methods that move
+        policies from one state to another, the only ones allowed to."""
+        return self.with_context(**{_STATE_CHANGE_KEY: _STATE_CHANGE_TOKEN}).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):

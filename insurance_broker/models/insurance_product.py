@@ -56,6 +56,7 @@ class InsuranceProduct(models.Model):
         "insurer_id",
         string="Insurers",
         domain="[('is_insurer', '=', True)]",
+        check_company=True,
         help="Insurers that offer this product.",
     )
     description = fields.Html(translate=True)

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
@@ -46,6 +46,7 @@ class ResPartner(models.Model):
         index=True,
         tracking=True,
         domain="[('share', '=', False)]",
+        check_company=True,
         help="The broker employee who owns the client relationship.",
     )
     policy_ids = fields.One2many("insurance.policy", "partner_id", string="Policies")
@@ -232,6 +233,72 @@ class ResPartner(models.Model):
             ("parent_id", "=", False),
             ("id", "not in", holders),
         ]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._may_assign_client_managers() and self.env.user.has_group(
+            "insurance_broker.group_insurance_user_own"
+        ):
+            # An "Own Clients" user who registers a client becomes its
+            # manager, so that the client stays in their portfolio.
+            for vals in vals_list:
+                if (
+                    vals.get("client_type")
+                    and not vals.get("parent_id")
+                    and not vals.get("client_manager_id")
+                ):
+                    vals["client_manager_id"] = self.env.uid
+        partners = super().create(vals_list)
+        if not self._may_assign_client_managers():
+            # A new client is given to its creator or follows its company;
+            # any other manager is refused.
+            for partner in partners:
+                partner._check_client_manager_assignment(
+                    partner.client_manager_id, created=True
+                )
+        return partners
+
+    def write(self, vals):
+        if "client_manager_id" in vals and not self._may_assign_client_managers():
+            manager = self.env["res.users"].browse(vals["client_manager_id"])
+            for partner in self:
+                partner._check_client_manager_assignment(manager)
+        return super().write(vals)
+
+    def _may_assign_client_managers(self):
+        """Whether the current user may give clients to any manager: the
+        client manager decides who sees a client and its policies, so that
+        is "All Clients" (and Manager) business, not an "Own Clients"
+        user's, who could otherwise claim a client without a manager and,
+        with it, read other managers' policies of that client."""
+        return self.env.su or self.env.user.has_group(
+            "insurance_broker.group_insurance_user"
+        )
+
+    def _check_client_manager_assignment(self, manager, created=False):
+        """Refuse ``manager`` as this partner's client manager, set by a user
+        who may not assign clients, unless it is no change, a contact person
+        following its company's manager (commercial field sync), or a new
+        client given to its creator."""
+        self.ensure_one()
+        if manager == (self.env["res.users"] if created else self.client_manager_id):
+            return
+        commercial = self.commercial_partner_id
+        if commercial != self and manager == commercial.client_manager_id:
+            return
+        if created and manager == self.env.user:
+            return
+        raise AccessError(
+            self.env._(
+                'Only users of "All Clients" may set or change the client '
+                "manager of an existing client: %(client)s.",
+                client=self.display_name,
+            )
+        )
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -7,6 +7,7 @@ from . import test_client_card
 from . import test_ui_labels
 from . import test_handover
 from . import test_access
+from . import test_access_matrix
 from . import test_policy_form
 from . import test_ui
 from . import test_bad_input
