@@ -11,7 +11,8 @@ from . import test_incoming_call
 from . import test_incoming_call_concurrency
 from . import test_ui
 from . import test_access
-from . import test_bad_input
+from . import test_access_matrix
 from . import test_lead_create
 from . import test_lead_policy_trust
+from . import test_bad_input
 from . import test_sudo_paths

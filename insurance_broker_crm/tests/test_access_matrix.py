@@ -1,0 +1,190 @@
+from odoo.tests import tagged
+
+from odoo.addons.insurance_broker.tests.access_matrix import (
+    ALL,
+    CLIENTS,
+    FULL,
+    READ_ONLY,
+    REFUSED,
+    Subject,
+    expect,
+)
+from odoo.addons.insurance_broker.tests.test_access_matrix import (
+    OWN_CLIENTS,
+    OWN_POLICIES,
+    READER,
+    InsuranceMatrixSubjects,
+)
+
+from .common import InsuranceCrmCommon
+
+SALESMAN = "sales_team.group_sale_salesman"
+ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
+
+# The CRM's groups, and the combinations a broker gives: a salesperson who
+# also reads the insurance book, and one who manages their own clients (the
+# demo's Lukas Vaitkus and Emma Schneider).
+PROFILES = {
+    "reader": [READER],
+    "own": [OWN_CLIENTS],
+    "sales_own": [SALESMAN],
+    "sales_all": [ALL_LEADS],
+    "sales_own_reader": [SALESMAN, READER],
+    "sales_own_clients": [SALESMAN, OWN_CLIENTS],
+}
+
+# Quotes and drivers go with their lead: a salesperson's own leads and the
+# unassigned ones ("client" records here), every lead for "All Documents".
+OWN_LEADS = expect(CLIENTS, CLIENTS, CLIENTS, CLIENTS)
+LEAD_DATA = {
+    "reader": READ_ONLY,
+    "own": REFUSED,
+    "sales_own": OWN_LEADS,
+    "sales_all": FULL,
+    "sales_own_reader": expect(ALL, CLIENTS, CLIENTS, CLIENTS),
+    "sales_own_clients": OWN_LEADS,
+}
+
+MATRIX = {
+    "insurance.quote": LEAD_DATA,
+    "insurance.lead.driver": LEAD_DATA,
+    # The CRM's groups give nothing on policies: a salesperson sees the
+    # policies of the insurance group they are also in.
+    "insurance.policy": {
+        "sales_own": REFUSED,
+        "sales_all": REFUSED,
+        "sales_own_reader": READ_ONLY,
+        "sales_own_clients": OWN_POLICIES,
+    },
+    "insurance.policy.installment": {
+        "sales_own": REFUSED,
+        "sales_all": REFUSED,
+        "sales_own_reader": READ_ONLY,
+        "sales_own_clients": OWN_POLICIES,
+    },
+    # Odoo lets salespeople edit and create contacts; the client manager
+    # stays "All Clients" business (a colleague's client is not created).
+    "res.partner": {
+        "sales_own": expect(ALL, ALL, CLIENTS),
+        "sales_own_reader": expect(ALL, ALL, CLIENTS),
+        "sales_own_clients": OWN_LEADS,
+    },
+    # The numbers that called: for administrators only.
+    "insurance.call.number": dict.fromkeys(PROFILES, REFUSED),
+}
+
+
+@tagged("post_install", "-at_install")
+class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
+    """The CRM's groups and combinations × quotes, drivers and the insurance
+    models they touch × read/write/create/unlink."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_matrix(PROFILES, cls.insurer_a, cls.product_casco)
+        cls.colleague.groups_id = [(4, cls.env.ref(SALESMAN).id)]
+
+    def _matrix_leads(self, user):
+        Lead = self.env["crm.lead"]
+        values = {
+            "own": {"user_id": user.id},
+            "client": {"user_id": False},
+            "other": {"user_id": self.colleague.id},
+        }
+        leads = {
+            kind: Lead.create(
+                dict(
+                    vals,
+                    name=f"Matrix {kind} lead",
+                    type="opportunity",
+                    team_id=self.team_sales.id,
+                    company_id=self.company.id,
+                )
+            )
+            for kind, vals in values.items()
+        }
+        leads["foreign"] = Lead.create(
+            {
+                "name": "Matrix foreign lead",
+                "type": "lead",
+                "user_id": False,
+                "team_id": False,
+                "company_id": self.other_company.id,
+            }
+        )
+        return leads
+
+    def _matrix_subject(self, model, user):
+        if model == "insurance.call.number":
+            companies = {
+                "own": self.company,
+                "other": self.company,
+                "foreign": self.other_company,
+            }
+
+            def values(kind):
+                return {
+                    "company_id": companies[kind].id,
+                    "number": f"+3706{user.id:04d}{len(kind)}",
+                }
+
+            records = {kind: self.env[model].create(values(kind)) for kind in companies}
+            return Subject(
+                records,
+                {"call_count": 2},
+                {kind: dict(values(kind), number="+37069999999") for kind in companies},
+                read_field="number",
+            )
+        if model not in ("insurance.quote", "insurance.lead.driver"):
+            return super()._matrix_subject(model, user)
+        leads = self._matrix_leads(user)
+        if model == "insurance.quote":
+
+            def values(lead):
+                return {
+                    "lead_id": lead.id,
+                    "insurer_id": self.insurer_a.id,
+                    "premium": 1,
+                }
+
+            write_vals = {"deductible": 50.0}
+            read_field = "premium"
+        else:
+
+            def values(lead):
+                return {"lead_id": lead.id, "name": "Matrix driver"}
+
+            write_vals = {"licence_number": "LT-1"}
+            read_field = "name"
+        records = {
+            kind: self.env[model].create(values(lead)) for kind, lead in leads.items()
+        }
+        return Subject(
+            records,
+            write_vals,
+            {kind: values(lead) for kind, lead in leads.items()},
+            read_field=read_field,
+        )
+
+    def test_matrix(self):
+        cells = self.check_matrix(MATRIX, self.matrix_users)
+        self.assertEqual(cells, sum(len(rows) for rows in MATRIX.values()) * 4)
+
+    def test_matrix_covers_the_crm_models_and_groups(self):
+        models = {
+            name
+            for name in self.env.registry
+            if self.env[name]._original_module == "insurance_broker_crm"
+            and not self.env[name]._transient
+            and not self.env[name]._abstract
+            and self.env[name]._auto
+        }
+        self.assertLessEqual({"insurance.quote", "insurance.lead.driver"}, set(MATRIX))
+        self.assertEqual(
+            models - set(MATRIX),
+            set(),
+            "A model of the CRM addon is missing from the access matrix",
+        )
+        declared = {group for groups in PROFILES.values() for group in groups}
+        self.assertLessEqual({SALESMAN, ALL_LEADS, READER, OWN_CLIENTS}, declared)
