@@ -8,12 +8,14 @@ class AccountMoveLine(models.Model):
         "insurance.policy",
         index="btree_not_null",
         copy=False,
+        check_company=True,
     )
     insurance_installment_id = fields.Many2one(
         "insurance.policy.installment",
         string="Instalment",
         index="btree_not_null",
         copy=False,
+        check_company=True,
     )
 
     def _copy_data_extend_business_fields(self, values):  # pylint: disable=missing-return

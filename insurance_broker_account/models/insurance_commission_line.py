@@ -121,6 +121,7 @@ class InsuranceCommissionLine(models.Model):
         ondelete="set null",
         copy=False,
         readonly=True,
+        check_company=True,
         help="The commission invoice line, or the deduction on the insurer's "
         "bill, that settles this commission.",
     )

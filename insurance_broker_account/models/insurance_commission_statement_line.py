@@ -14,6 +14,7 @@ class InsuranceCommissionStatementLine(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
     )
     sequence = fields.Integer(string="Row", help="The row's number in the file.")
     policy_number = fields.Char()

@@ -20,6 +20,7 @@ class InsuranceProducerShare(models.Model):
         required=True,
         index=True,
         domain="[('share', '=', False)]",
+        check_company=True,
     )
     percent = fields.Float(string="Share (%)", digits=(5, 2), required=True)
     date_from = fields.Date(string="Valid From", required=True)

@@ -86,12 +86,14 @@ class InsuranceReminder(models.Model):
         "res.users",
         string="Followed Up By",
         readonly=True,
+        check_company=True,
         help="Who was given the follow-up task.",
     )
     collector_id = fields.Many2one(
         "res.partner",
         string="Handed to Collector",
         readonly=True,
+        check_company=True,
     )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     policy_id = fields.Many2one(

@@ -19,3 +19,5 @@ from . import test_producer_statement
 from . import test_xlsx_typed_text
 from . import test_ui
 from . import test_bad_input
+from . import test_access_matrix
+from . import test_access_sudo
