@@ -489,7 +489,7 @@ class TestReminders(DebtorCommon):
         self.assertEqual(len(self._reminder_messages()), 1)
 
     def test_levels_are_checked(self):
-        with self.assertRaisesRegex(ValidationError, "at least one day"):
+        with self.assertRaisesRegex(ValidationError, "Days After Due Date .* 1 and"):
             self.env["insurance.reminder.level"].create(
                 {"name": "Too early", "days": 0, "company_id": self.company.id}
             )
