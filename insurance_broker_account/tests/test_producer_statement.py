@@ -147,14 +147,18 @@ class TestProducerStatement(InsuranceAccountCommon):
     def test_share_in_another_company(self):
         company_2 = self.env["res.company"].create({"name": "Other Broker"})
         self.env.user.company_ids = [Command.link(company_2.id)]
-        share = self.Share.create(
-            {
-                "user_id": self.salesperson.id,
-                "percent": 10.0,
-                "date_from": "2026-03-01",
-                "company_id": company_2.id,
-            }
-        )
+        values = {
+            "user_id": self.salesperson.id,
+            "percent": 10.0,
+            "date_from": "2026-03-01",
+            "company_id": company_2.id,
+        }
+        # A producer earns a share only in a company they work in.
+        with self.assertRaises(UserError) as refused:
+            self.Share.create(values)
+        self.assertIn("Incompatible companies", str(refused.exception))
+        self.salesperson.company_ids = [Command.link(company_2.id)]
+        share = self.Share.create(values)
         self.assertEqual(share.company_id, company_2)
         # The first company's statement keeps its own shares.
         wizard = self._march(user_ids=[Command.set(self.salesperson.ids)])
