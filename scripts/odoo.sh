@@ -177,6 +177,11 @@ cmd_test() {
     skipped="$(grep -cE 'INFO .*: skipped ' "$log" || true)"
     local bad_logs
     bad_logs="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" || true)"
+    # Odoo only warns when an addon's demo data fails and installs it without:
+    # the tours and the demo users would then be missing, so it fails the run.
+    local demo_failed
+    demo_failed="$(grep -c 'demo data failed to install' "$log" || true)"
+    bad_logs=$((bad_logs + demo_failed))
     local tests_ok=1 smoke_ok=1
     if [ "$rc" != 0 ] || [ "$failed" != 0 ] || [ "$errors" != 0 ] || [ "$skipped" != 0 ] || [ "$bad_logs" != 0 ] || [ "$total" = 0 ]; then
         tests_ok=0
