@@ -107,16 +107,16 @@ class InsuranceCommissionXlsx(models.AbstractModel):
                 )
                 # Text as text: names and numbers users typed never become
                 # formulas (see the abstract report).
-                sheet.write_string(row, 0, line.insurer_id.display_name or "")
-                sheet.write_string(row, 1, line.policy_number or "")
-                sheet.write_string(row, 2, line.partner_id.display_name or "")
-                sheet.write_string(row, 3, line.product_id.name or "")
+                self._write_text(sheet, row, 0, line.insurer_id.display_name)
+                self._write_text(sheet, row, 1, line.policy_number)
+                self._write_text(sheet, row, 2, line.partner_id.display_name)
+                self._write_text(sheet, row, 3, line.product_id.name)
                 sheet.write_datetime(row, 4, line.date, date_format)
                 sheet.write_string(row, 5, kinds.get(line.kind, line.kind))
                 for offset, value in enumerate(values):
                     sheet.write_number(row, 6 + offset, value, amount_format(currency))
                     totals[offset] = currency.round(totals[offset] + value)
-                sheet.write_string(row, 10, move.name or "")
+                self._write_text(sheet, row, 10, move.name)
                 sheet.write_string(row, 11, currency.name)
                 row += 1
             lines.invalidate_recordset()

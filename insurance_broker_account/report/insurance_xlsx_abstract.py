@@ -8,7 +8,7 @@ class InsuranceXlsxAbstract(models.AbstractModel):
     Names, policy numbers and notes are typed by users (and by clients,
     through forms and e-mails): a cell reading "=HYPERLINK(...)" or
     "=cmd|' /C calc'!A0" must not become a formula that runs when the
-    accountant opens the file. The reports write text with ``write_string``;
+    accountant opens the file. The reports write text with ``_write_text``;
     the workbook options make any other ``write`` of text safe as well.
     """
 
@@ -26,3 +26,12 @@ class InsuranceXlsxAbstract(models.AbstractModel):
             "strings_to_urls": False,
             "strings_to_numbers": False,
         }
+
+    def _write_text(self, sheet, row, column, text, cell_format=None):
+        """Write typed text as a string cell, and nothing as an empty cell
+        (an empty string cell would count as a value in the accountant's
+        COUNTA and filters)."""
+        if text:
+            sheet.write_string(row, column, text, cell_format)
+        else:
+            sheet.write_blank(row, column, None, cell_format)
