@@ -63,7 +63,6 @@ class InsurancePolicyInstallment(models.Model):
             ("insurer", "Collected by the insurer"),
             *BROKER_BILLING,
         ],
-        string="Billing Status",
         compute="_compute_billing_status",
         help="Collected by the insurer: the client pays this instalment to the "
         "insurer, from its due date. Otherwise the broker's invoice and its "
