@@ -28,6 +28,7 @@
     ],
     "demo": [
         "demo/insurance_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -49,6 +49,7 @@
         "demo/statement_baltic_shield_sample.xlsx",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/insurance_account_demo.xml",
         "demo/insurance_commission_demo.xml",
         "demo/insurance_statement_demo.xml",

@@ -11,3 +11,4 @@ from . import test_access_matrix
 from . import test_policy_form
 from . import test_ui
 from . import test_bad_input
+from . import test_demo_users

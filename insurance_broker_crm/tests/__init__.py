@@ -16,3 +16,5 @@ from . import test_lead_create
 from . import test_lead_policy_trust
 from . import test_bad_input
 from . import test_sudo_paths
+from . import test_demo_users
+from . import test_pipeline_menus
