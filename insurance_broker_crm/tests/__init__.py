@@ -18,3 +18,4 @@ from . import test_bad_input
 from . import test_sudo_paths
 from . import test_demo_users
 from . import test_pipeline_menus
+from . import test_renewal_deal_sudo
