@@ -22,3 +22,4 @@ from . import test_bad_input
 from . import test_access_matrix
 from . import test_access_sudo
 from . import test_demo_users
+from . import test_role_tours
