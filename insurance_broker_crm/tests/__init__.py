@@ -19,3 +19,4 @@ from . import test_sudo_paths
 from . import test_demo_users
 from . import test_pipeline_menus
 from . import test_renewal_deal_sudo
+from . import test_role_tours
