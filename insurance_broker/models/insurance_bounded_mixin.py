@@ -63,11 +63,14 @@ class InsuranceBoundedMixin(models.AbstractModel):
         ]
     )
     def _check_input_bounds(self):
-        bounds = self._insurance_bounds()
+        bounds = {
+            name: bound
+            for name, bound in self._insurance_bounds().items()
+            if self._fields[name].store
+        }
         for record in self:
-            for name in bounds:
-                if record._fields[name].store:
-                    record._insurance_raise_out_of_bounds(name, record[name])
+            for name, bound in bounds.items():
+                record._insurance_raise_out_of_bounds(name, record[name], bound)
 
     # ------------------------------------------------------------
     # CRUD
@@ -99,7 +102,7 @@ class InsuranceBoundedMixin(models.AbstractModel):
         bounds = self._insurance_bounds()
         for name in vals if names is None else names:
             if name in bounds and name in vals:
-                self._insurance_raise_out_of_bounds(name, vals[name])
+                self._insurance_raise_out_of_bounds(name, vals[name], bounds[name])
 
     @api.model
     def _insurance_check_create(self, vals_list):
@@ -109,25 +112,27 @@ class InsuranceBoundedMixin(models.AbstractModel):
             self._insurance_check_values(vals)
 
     @api.model
-    def _insurance_raise_out_of_bounds(self, name, value):
-        message = self._insurance_bound_error(name, value)
+    def _insurance_raise_out_of_bounds(self, name, value, bound=None):
+        message = self._insurance_bound_error(name, value, bound)
         if message:
             raise ValidationError(message)
 
     @api.model
-    def _insurance_bound_error(self, name, value):
+    def _insurance_bound_error(self, name, value, bound=None):
         """Why ``value`` (as typed: a number, a string, a date...) does not
-        fit the field ``name``, or None when it does. Empty values fit: a
-        missing value is the business of ``required``."""
+        fit the field ``name`` (within ``bound``, by default the field's in
+        ``_insurance_bounds``), or None when it does. Empty values fit: a
+        missing value is the business of ``required``.
+
+        Every created or written record passes here for each of its bounded
+        fields: a value that fits costs a comparison, the message (labels,
+        formatted bounds) is built only for one that does not."""
         if value is None or value is False or value == "":
             return None
         field = self._fields[name]
-        bound = self._insurance_bounds()[name]
+        if bound is None:
+            bound = self._insurance_bounds()[name]
         low, high = BOUNDS[bound] if isinstance(bound, str) else bound
-        label = field._description_string(self.env)
-        shown = str(value)
-        if len(shown) > 24:
-            shown = shown[:20] + "…"
         if field.type in ("date", "datetime"):
             try:
                 day = (
@@ -138,8 +143,8 @@ class InsuranceBoundedMixin(models.AbstractModel):
             except (TypeError, ValueError, OverflowError):
                 return self.env._(
                     "%(field)s must be a date; %(value)s is not.",
-                    field=label,
-                    value=shown,
+                    field=field._description_string(self.env),
+                    value=self._insurance_shown_value(value),
                 )
             if isinstance(day, datetime):
                 day = day.date()
@@ -157,8 +162,8 @@ class InsuranceBoundedMixin(models.AbstractModel):
             if isinstance(number, float) and math.isnan(number):
                 return self.env._(
                     "%(field)s must be a number; %(value)s is not.",
-                    field=label,
-                    value=shown,
+                    field=field._description_string(self.env),
+                    value=self._insurance_shown_value(value),
                 )
             if low <= number <= high:
                 return None
@@ -166,8 +171,8 @@ class InsuranceBoundedMixin(models.AbstractModel):
                 return self.env._(
                     "%(field)s must be between 0 and 100 percent; %(value)s is out "
                     "of range.",
-                    field=label,
-                    value=shown,
+                    field=field._description_string(self.env),
+                    value=self._insurance_shown_value(value),
                 )
             if field.type == "integer":
                 low_shown, high_shown = str(low), str(high)
@@ -177,8 +182,15 @@ class InsuranceBoundedMixin(models.AbstractModel):
         return self.env._(
             "%(field)s must be between %(low)s and %(high)s; %(value)s is out of "
             "range.",
-            field=label,
+            field=field._description_string(self.env),
             low=low_shown,
             high=high_shown,
-            value=shown,
+            value=self._insurance_shown_value(value),
         )
+
+    @api.model
+    def _insurance_shown_value(self, value):
+        """The refused value as the message shows it: a 400-digit number is
+        cut short."""
+        shown = str(value)
+        return shown[:20] + "…" if len(shown) > 24 else shown
