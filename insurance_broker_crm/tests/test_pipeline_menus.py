@@ -35,6 +35,21 @@ class TestPipelineMenus(InsuranceCrmCommon):
                 for xmlid in PIPELINE_MENUS:
                     self.assertIn(self.env.ref(xmlid).id, visible, xmlid)
 
+    def test_logistician_sees_no_policy_menu(self):
+        """The fulfilment staff open the Insurance app for its pipelines only:
+        the lists of policies and instalments they may not read stay hidden."""
+        logistician = self.env["res.users"].search(
+            [("login", "=", "mindaugas.navickas")]
+        )
+        visible = self._visible(logistician)
+        for xmlid in (
+            "insurance_broker.menu_insurance_policy",
+            "insurance_broker.menu_insurance_policy_expiring",
+            "insurance_broker.menu_insurance_installment",
+            "insurance_broker.menu_insurance_configuration",
+        ):
+            self.assertNotIn(self.env.ref(xmlid).id, visible, xmlid)
+
     def test_no_pipelines_for_who_works_on_no_deal(self):
         auditor = self.env.ref("insurance_broker.user_auditor")
         employee = new_test_user(
