@@ -758,7 +758,11 @@ class InsurancePolicy(models.Model):
         nothing is owed for the cover that no longer runs."""
         self.installment_ids.filtered(lambda i: i.date_due > date).unlink()
 
-    def _create_successors(self):
+    def _create_successors(self, terms=None):
+        """Create the draft renewal of each of these policies, starting the
+        day after it ends, on its terms; ``terms``: values the successors
+        take instead of their predecessors' (a renewal placed with another
+        insurer, at another premium)."""
         cancelled = self.filtered(lambda p: p.state == "cancelled")
         if cancelled:
             raise UserError(
@@ -784,7 +788,10 @@ class InsurancePolicy(models.Model):
                 )
             )
         successors = self.create(
-            [policy._prepare_successor_values() for policy in self]
+            [
+                dict(policy._prepare_successor_values(), **(terms or {}))
+                for policy in self
+            ]
         )
         for policy, successor in zip(self, successors, strict=True):
             policy.successor_id = successor

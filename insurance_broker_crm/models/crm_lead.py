@@ -96,6 +96,21 @@ class CrmLead(models.Model):
         precompute=True,
         help="Start date plus the term, less one day.",
     )
+    insurance_business_type = fields.Selection(
+        [
+            ("new", "New business"),
+            ("renewal", "Renewal"),
+            ("cross_sale", "Cross-sale"),
+            ("up_sale", "Up-sale"),
+        ],
+        string="Business Type",
+        compute="_compute_insurance_business_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Renewal for a deal renewing a policy: its quotes earn the renewal "
+        "commission rates, and so does the policy it issues.",
+    )
 
     # Quotes
     quote_ids = fields.One2many("insurance.quote", "lead_id")
@@ -104,6 +119,18 @@ class CrmLead(models.Model):
         compute="_compute_chosen_quote_id",
         store=True,
         check_company=True,
+    )
+
+    # The pipeline's value: the broker's commission on the deal
+    # (insurance.quote._insurance_expected_revenues), editable as crm's.
+    expected_revenue = fields.Monetary(
+        compute="_compute_expected_revenue",
+        store=True,
+        readonly=False,
+        default=None,
+        help="The broker's commission: the chosen quote's; before one is "
+        "chosen, the cheapest quote's, or the commission rule's on the premium "
+        "of the policy to renew.",
     )
 
     # Payment section
@@ -272,6 +299,20 @@ class CrmLead(models.Model):
             else:
                 lead.insurance_date_end = False
 
+    # No dependencies: set when the deal is created, from where it starts.
+    # A stage change (the bucket cron moves thousands of deals at once) or a
+    # policy linked on delivery must not recompute its quotes' commissions.
+    @api.depends()
+    def _compute_insurance_business_type(self):
+        for lead in self:
+            code = lead.stage_id.insurance_stage_code or ""
+            renews = code.startswith("renewal_") or (
+                lead.policy_id.business_type == "renewal"
+            )
+            lead.insurance_business_type = lead.insurance_business_type or (
+                "renewal" if renews else "new"
+            )
+
     def _compute_team_id(self):
         """A deal in one of the broker's pipelines stays in it when the
         automations hand it to someone of another team (the printer, the
@@ -313,6 +354,26 @@ class CrmLead(models.Model):
             quote = lead.chosen_quote_id
             lead.deal_premium = quote.premium if quote else lead.deal_premium
             lead.deal_commission = quote.commission if quote else lead.deal_commission
+
+    @api.depends(
+        "chosen_quote_id",
+        "deal_commission",
+        "quote_ids.premium",
+        "quote_ids.commission",
+        "quote_ids.currency_id",
+        "policy_id.insurer_id",
+        "policy_id.product_id",
+        "deal_premium",
+        "insurance_product_id",
+        "insurance_business_type",
+        "insurance_date_start",
+        "company_id",
+    )
+    def _compute_expected_revenue(self):
+        revenues = self.env["insurance.quote"]._insurance_expected_revenues(self)
+        for lead in self:
+            # Not an insurance deal: the revenue entered stays.
+            lead.expected_revenue = revenues.get(lead, lead.expected_revenue)
 
     @api.depends(
         "deal_premium",
@@ -616,6 +677,7 @@ class CrmLead(models.Model):
             "insurance_date_start",
             "insurance_term_months",
             "insurance_date_end",
+            "insurance_business_type",
             "deal_premium",
             "deal_commission",
             "delivery_cost",
@@ -737,8 +799,14 @@ class CrmLead(models.Model):
         # the deal's own policy only (_insurance_pipeline_policy).
         policy = self._insurance_pipeline_policy()
         successor = policy.successor_id
+        # Placed on the chosen quote: its insurer, premium and commission.
+        terms = (
+            self.chosen_quote_id._insurance_successor_terms(policy) if policy else {}
+        )
         if policy and not successor and policy.state in ("active", "expired"):
-            successor = policy._create_successors()
+            successor = policy._create_successors(terms)
+        elif successor.state == "draft" and terms:
+            successor.write(terms)  # prepared from the policy's Renew button
         return self._continue(
             "sales_gathering",
             user_id=(self.insurance_client_manager_id or self.user_id).id,
@@ -796,6 +864,7 @@ class CrmLead(models.Model):
                         "object_description": self.insured_object,
                         "currency_id": quote.currency_id.id,
                         "premium": quote.premium,
+                        "business_type": self.insurance_business_type or "new",
                         "date_start": self.insurance_date_start
                         or fields.Date.context_today(self),
                         "term_months": self.insurance_term_months or 12,

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import formatLang
@@ -49,14 +51,21 @@ class InsuranceQuote(models.Model):
         ("premium_positive", "CHECK(premium >= 0)", "A premium cannot be negative."),
     ]
 
-    @api.depends("insurer_id", "premium", "lead_id.insurance_product_id")
+    @api.depends(
+        "insurer_id",
+        "premium",
+        "lead_id.insurance_product_id",
+        "lead_id.insurance_business_type",
+    )
     def _compute_commission(self):
+        # A renewal deal's quotes earn the renewal rates: the policy it
+        # issues is a renewal, whichever insurer takes it.
         Rule = self.env["insurance.commission.rule"]
         keys = [
             (
                 quote.insurer_id,
                 quote.lead_id.insurance_product_id,
-                "new",
+                quote.lead_id.insurance_business_type or "new",
                 quote.lead_id.insurance_date_start,
                 quote.lead_id.company_id or self.env.company,
             )
@@ -114,3 +123,107 @@ class InsuranceQuote(models.Model):
         (self.lead_id.quote_ids - self).filtered("chosen").chosen = False
         self.chosen = True
         return True
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _insurance_successor_terms(self, policy):
+        """The values the renewal of ``policy`` takes from this chosen quote
+        (``insurance.policy._create_successors``): the quote's insurer,
+        premium and currency, the deal's product and term, and the
+        commission rule they call for. The dates follow on from ``policy``.
+        A commission changed on the quote is kept, with the reason the
+        policy asks for. Empty without a quote: the policy's own terms."""
+        if not self:
+            return {}
+        self.ensure_one()
+        lead = self.lead_id
+        product = lead.insurance_product_id or policy.product_id
+        date_start = policy.date_end + relativedelta(days=1)
+        terms = {
+            "insurer_id": self.insurer_id.id,
+            "product_id": product.id,
+            "currency_id": self.currency_id.id,
+            "premium": self.premium,
+        }
+        if lead.insurance_term_months:
+            terms["term_months"] = lead.insurance_term_months
+        # The rule the successor gets, read in the environment the policy
+        # is renewed in (crm.lead._insurance_pipeline_policy: the head of
+        # sales need not read commission rules).
+        rule = policy.env["insurance.commission.rule"].find_rule(
+            self.insurer_id, product, "renewal", date_start, policy.company_id
+        )
+        given = (
+            rule._compute_commission(self.premium, self.currency_id, date_start)
+            if rule
+            else 0.0
+        )
+        if self.currency_id.compare_amounts(given, self.commission):
+            terms["commission_amount"] = self.commission
+            if rule:
+                terms["commission_override_reason"] = self.env._(
+                    "As quoted on %s", lead.display_name
+                )
+        return terms
+
+    @api.model
+    def _insurance_expected_revenues(self, leads):
+        """The broker's revenue from each of ``leads`` (their pipeline value,
+        crm's expected revenue), by lead, in the company's currency:
+
+        - a quote chosen: the deal's commission, the chosen quote's (or what
+          the deal's Commission was corrected to);
+        - quotes, none chosen yet: the commission of the cheapest, the one a
+          client most often takes (a cautious estimate);
+        - no quote yet, a policy to renew or issue and a premium: the
+          commission its insurer's rule gives on that premium, at the
+          deal's business type (a renewal: what renewing on the current
+          terms earns);
+        - else the deal's Commission, if entered.
+
+        A lead left out has nothing to estimate from (not an insurance deal):
+        it keeps the expected revenue entered on it."""
+        revenues = {}
+        estimated = []
+        for lead in leads:
+            company = lead.company_id or self.env.company
+            quotes = lead.quote_ids
+            if lead.chosen_quote_id:
+                revenues[lead] = lead.deal_commission
+            elif quotes:
+                cheapest = quotes.sorted("premium")[:1]
+                currency = cheapest.currency_id or company.currency_id
+                revenues[lead] = currency._convert(
+                    cheapest.commission,
+                    lead.company_currency or company.currency_id,
+                    company,
+                    lead.insurance_date_start or fields.Date.context_today(self),
+                )
+            elif lead.policy_id and lead.deal_premium:
+                estimated.append(lead)
+            elif lead.deal_commission:
+                revenues[lead] = lead.deal_commission
+        rules = self.env["insurance.commission.rule"]._find_rules(
+            [
+                (
+                    lead.policy_id.insurer_id,
+                    lead.insurance_product_id or lead.policy_id.product_id,
+                    lead.insurance_business_type or "new",
+                    lead.insurance_date_start,
+                    lead.company_id or self.env.company,
+                )
+                for lead in estimated
+            ]
+        )
+        for lead, rule in zip(estimated, rules, strict=True):
+            if rule:
+                revenues[lead] = rule._compute_commission(
+                    lead.deal_premium,
+                    lead.company_currency or self.env.company.currency_id,
+                    lead.insurance_date_start,
+                )
+            elif lead.deal_commission:
+                revenues[lead] = lead.deal_commission
+        return revenues

@@ -20,3 +20,6 @@ from . import test_demo_users
 from . import test_pipeline_menus
 from . import test_renewal_deal_sudo
 from . import test_role_tours
+from . import test_renewal_terms
+from . import test_expected_revenue
+from . import test_ui_renewal_manager
