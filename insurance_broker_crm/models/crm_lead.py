@@ -21,6 +21,9 @@ FORWARDERS = {
     "fulfilment_delivered": "_continue_in_renewal",
     "renewal_renewed": "_continue_in_sales",
 }
+# Stages whose work is to send the deal back (redo the documents, then type
+# or issue again): leaving them for an earlier stage finishes their task.
+REWORK_CODES = ("fulfilment_retyping", "fulfilment_refused")
 # The Renewal pipeline's buckets, earliest first: (months left until the
 # renewal, the day after the policy ends, when a deal enters the bucket; its
 # stage code). A deal enters "6–3 months" the day six months remain and stays
@@ -245,8 +248,18 @@ class CrmLead(models.Model):
     continued_lead_ids = fields.One2many(
         "crm.lead",
         "origin_lead_id",
-        string="Continued As",
+        string="Continuations",
         context={"active_test": False},
+    )
+    # What the form shows of continued_lead_ids: the next pipeline's deal is
+    # given to other people (the logistician, the head of sales), whom a
+    # salesperson limited to their own deals may not read; the form reading
+    # it back after the hand-over would roll the hand-over back.
+    insurance_continuation_ids = fields.Many2many(
+        "crm.lead",
+        string="Continued As",
+        compute="_compute_insurance_continuation_ids",
+        help="The deals continuing this one in the next pipelines, those you may see.",
     )
 
     # What a renewal card shows of the policy it renews. Related fields are
@@ -279,6 +292,14 @@ class CrmLead(models.Model):
         for lead in self:
             code = lead.stage_id.insurance_stage_code or ""
             lead.is_insurance_renewal = code.startswith("renewal_")
+
+    @api.depends("continued_lead_ids")
+    @api.depends_context("uid")
+    def _compute_insurance_continuation_ids(self):
+        for lead in self:
+            lead.insurance_continuation_ids = lead.continued_lead_ids._filtered_access(
+                "read"
+            )
 
     @api.depends("insurance_product_id")
     def _compute_insurance_term_months(self):
@@ -451,10 +472,12 @@ class CrmLead(models.Model):
                 lead._check_stage_leave_requirements(stage, vals)
         before = {}
         # Odoo's "Lost" archives first, then writes the reason: watch both.
-        if {"stage_id", "active", "lost_reason_id"} & set(vals):
+        # A new team recomputes the stage.
+        if {"stage_id", "active", "lost_reason_id", "team_id"} & set(vals):
             before = {lead.id: lead.stage_id for lead in self}
         result = super().write(vals)
         if before:
+            self._insurance_close_stage_tasks(before)
             self._continue_in_next_pipeline(before)
         return result
 
@@ -609,6 +632,62 @@ class CrmLead(models.Model):
             if not lead.active and lead.lost_reason_id:
                 lead._continue_in_lost()  # once: it finds an existing one
 
+    def _insurance_close_stage_tasks(self, before):
+        """Close the automatic tasks of the stages these leads left
+        (``before``: the stage of each lead before the change): the task of
+        a stage is its work, done when the deal moves on. Marked done, it is
+        kept with its done date for the task reports (the broker's task
+        types keep done tasks). Cancelled (deleted, as the chatter's Cancel
+        and Odoo's Lost do) when the deal went back to an earlier stage or
+        was refused or lost: that work was not done, and counting it done
+        would flatter the statistics of tasks done and late. Tasks a user
+        scheduled by hand stay open. One search for all the leads."""
+        moved = self.filtered(lambda lead: lead.stage_id != before[lead.id])
+        if not moved:
+            return
+        # sudo: the tasks of the stage a user was allowed to move the deal
+        # out of are the pipeline's, assigned to others (the typist, the
+        # printer), and the automations may have given the deal to someone
+        # whom the user may not change it for; only those tasks are closed.
+        tasks = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", moved.ids),
+                    ("insurance_stage_id", "!=", False),
+                ]
+            )
+        )
+        leads = {lead.id: lead for lead in moved}
+        cancelled = tasks.browse()
+        done = defaultdict(lambda: tasks.browse())
+        for task in tasks:
+            lead = leads[task.res_id]
+            if task.insurance_stage_id == lead.stage_id:
+                continue  # the new stage's own task
+            if lead._insurance_moved_back(before[lead.id]):
+                cancelled |= task
+            else:
+                done[lead.stage_id] |= task
+        cancelled.unlink()
+        for stage, stage_tasks in done.items():
+            stage_tasks._action_done(
+                feedback=self.env._("The deal moved on to %s.", stage.name)
+            )
+
+    def _insurance_moved_back(self, old_stage):
+        """Whether the lead, which was in ``old_stage``, went back to an
+        earlier stage, or was refused or lost, rather than moving on."""
+        self.ensure_one()
+        new_stage = self.stage_id
+        if not self.active or new_stage.insurance_stage_code in REFUSAL_CODES:
+            return True
+        if old_stage.insurance_stage_code in REWORK_CODES:
+            return False
+        return new_stage.sequence < old_stage.sequence
+
     def _insurance_stage(self, code):
         stage = self.env["crm.stage"].search(
             [("insurance_stage_code", "=", code)], limit=1
@@ -627,9 +706,17 @@ class CrmLead(models.Model):
 
     def _continuation_in(self, stage):
         """The lead already continuing this one in the stage's pipeline."""
-        return self.with_context(active_test=False).continued_lead_ids.filtered(
-            lambda lead: lead.team_id == stage.team_id
-        )[:1]
+        # sudo: whether the deal went on already is the pipeline's to know,
+        # whoever moves it: a salesperson limited to their own deals does not
+        # see the Fulfilment deal given to the logistician, and would hand
+        # the deal over twice. Only the team is read; the lead is returned
+        # without sudo.
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .continued_lead_ids.filtered(lambda lead: lead.team_id == stage.team_id)[:1]
+            .sudo(False)
+        )
 
     def _continue(self, stage_code, **values):
         """Create the lead continuing this one at ``stage_code`` with all its
@@ -1057,6 +1144,10 @@ class CrmLead(models.Model):
                 return moved
             env.cr.execute("RELEASE SAVEPOINT renewal_bucket_move")
         moved._log_bucket_moves(stage, rows)
+        Stage = self.env["crm.stage"]
+        moved._insurance_close_stage_tasks(
+            {lead_id: Stage.browse(row["stage_id"]) for lead_id, row in rows.items()}
+        )
         return moved
 
     def _lock_bucket_rows(self, sources):

@@ -12,11 +12,22 @@ class MailActivity(models.Model):
         readonly=True,
         help="The moment an automatic task is due, from its type's time standard.",
     )
+    insurance_stage_id = fields.Many2one(
+        "crm.stage",
+        string="Given in Stage",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The pipeline stage the deal was in when this automatic task was "
+        "given: it is marked done when the deal moves on from that stage, and "
+        "cancelled when the deal goes back or is lost.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
         """Automatic tasks of a type with a time standard are due when the
         standard says; tasks scheduled by hand keep the date their author chose."""
+        self._insurance_stamp_stage(vals_list)
         now = fields.Datetime.now()
         for vals in vals_list:
             activity_type = self.env["mail.activity.type"].browse(
@@ -32,6 +43,36 @@ class MailActivity(models.Model):
             vals["insurance_due_at"] = due_at
             vals["date_deadline"] = pytz.utc.localize(due_at).astimezone(tz).date()
         return super().create(vals_list)
+
+    @api.model
+    def _insurance_stamp_stage(self, vals_list):
+        """Note on each automatic task of a deal in one of the broker's
+        pipelines the stage it is given in: the task of that stage, closed
+        when the deal leaves it (``crm.lead._insurance_close_stage_tasks``).
+        Tasks scheduled by hand are never stamped, and stay open."""
+        lead_model = self.env["ir.model"]._get_id("crm.lead")
+        todo = [
+            vals
+            for vals in vals_list
+            if vals.get("automated")
+            and vals.get("res_id")
+            and "insurance_stage_id" not in vals
+            and (
+                vals.get("res_model") == "crm.lead"
+                or vals.get("res_model_id") == lead_model
+            )
+        ]
+        if not todo:
+            return
+        # sudo: only the stage of the deals the tasks are given on is read;
+        # an automation may give a task on a deal it has just handed to
+        # someone else, which the user who moved it may no longer read.
+        leads = self.env["crm.lead"].sudo().browse({vals["res_id"] for vals in todo})
+        stages = {lead.id: lead.stage_id for lead in leads.exists()}
+        for vals in todo:
+            stage = stages.get(vals["res_id"])
+            if stage and stage.insurance_stage_code:
+                vals["insurance_stage_id"] = stage.id
 
     def _action_done(self, feedback=False, attachment_ids=None):
         self._check_required_to_mark_done()

@@ -23,3 +23,6 @@ from . import test_role_tours
 from . import test_renewal_terms
 from . import test_expected_revenue
 from . import test_ui_renewal_manager
+from . import test_hand_over_form
+from . import test_stage_tasks
+from . import test_ui_salesperson

@@ -176,10 +176,12 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
 
         lead.stage_id = self.stage["fulfilment_retyping"]
         self.assertEqual(lead.user_id, self.retyping)
-        self.assertEqual(len(self._tasks(lead, "redo_documents")), 2)
+        # A new task; the one of the first refusal was done when the deal
+        # moved on (tests/test_stage_tasks.py).
+        self.assertEqual(len(self._tasks(lead, "redo_documents")), 1)
 
         lead.stage_id = self.stage["fulfilment_issued"]
-        self.assertEqual(len(self._tasks(lead, "print_policy")), 2)
+        self.assertEqual(len(self._tasks(lead, "print_policy")), 1)
 
         lead.write(
             {
@@ -373,6 +375,7 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
         self.assertEqual(leads[3].priority, "0")
 
 
-# Measured: 73 to 79 with the shipped rules (depending on the data: lead
-# scoring, demo), 64 to 70 with 40 more. One query per rule would add 40.
-STAGE_CHANGE_QUERIES = 85
+# Measured: 84 to 93 with the shipped rules (depending on the data: lead
+# scoring, demo; the move marks the task of the stage left done, with its
+# note in the chatter), 75 to 84 with 40 more. One query per rule would add 40.
+STAGE_CHANGE_QUERIES = 100
