@@ -217,13 +217,22 @@ cmd_pot() {
     setup_all
     local conf db=insurance_pot addon
     conf="$(pot_config)"
+    # shellcheck disable=SC2046
+    "$VENV/bin/python" "$ROOT/scripts/check_translatable.py" \
+        $(find $(suite_addons | tr , ' ' | sed "s#[^ ]*#$ROOT/&#g") -name '*.py') \
+        || die "fix the translatable strings above first"
     if db_exists "$db"; then dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"; fi
     odoo -c "$conf" -d "$db" -i "$(suite_addons)" --stop-after-init --log-level=warn \
         || die "installing the suite failed"
     for addon in $(suite_addons | tr , ' '); do
         mkdir -p "$ROOT/$addon/i18n"
+        # Odoo logs a source file it cannot extract and goes on: its terms
+        # would be missing from the .pot, so any error fails the export.
         odoo -c "$conf" -d "$db" --i18n-export="$ROOT/$addon/i18n/$addon.pot" \
-            --modules="$addon" --stop-after-init --log-level=warn || die "export of $addon failed"
+            --modules="$addon" --stop-after-init --log-level=warn 2>&1 | tee "$RUN_DIR/pot-$addon.log"
+        [ "${PIPESTATUS[0]}" = 0 ] || die "export of $addon failed"
+        ! grep -qE 'Traceback| ERROR ' "$RUN_DIR/pot-$addon.log" \
+            || die "export of $addon: a source could not be extracted (see $RUN_DIR/pot-$addon.log)"
         say "exported $addon/i18n/$addon.pot"
     done
     dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$db"

@@ -39,11 +39,14 @@ class InsuranceProducerShare(models.Model):
     @api.depends("user_id", "percent", "date_from", "date_to")
     def _compute_display_name(self):
         for share in self:
+            # Computed before the call: Babel cannot read an f-string
+            # argument of _() and would drop the message from the .pot.
+            percent = f"{share.percent:g}"
             if share.date_to:
                 share.display_name = self.env._(
                     "%(user)s: %(percent)s%% from %(start)s to %(end)s",
                     user=share.user_id.name or "",
-                    percent=f"{share.percent:g}",
+                    percent=percent,
                     start=format_date(self.env, share.date_from),
                     end=format_date(self.env, share.date_to),
                 )
@@ -51,7 +54,7 @@ class InsuranceProducerShare(models.Model):
                 share.display_name = self.env._(
                     "%(user)s: %(percent)s%% from %(start)s",
                     user=share.user_id.name or "",
-                    percent=f"{share.percent:g}",
+                    percent=percent,
                     start=format_date(self.env, share.date_from),
                 )
 
