@@ -268,6 +268,11 @@ class CrmLead(models.Model):
     is_insurance_renewal = fields.Boolean(
         string="Renewal Deal", compute="_compute_is_insurance_renewal"
     )
+    # Offers are made in Sales and Renewal; Fulfilment and Lost work on a
+    # deal whose offer is behind it.
+    insurance_makes_offers = fields.Boolean(
+        string="Makes Offers", compute="_compute_is_insurance_renewal"
+    )
     insurance_policy_date_end = fields.Date(
         related="policy_id.date_end", string="Policy End Date"
     )
@@ -292,6 +297,10 @@ class CrmLead(models.Model):
         for lead in self:
             code = lead.stage_id.insurance_stage_code or ""
             lead.is_insurance_renewal = code.startswith("renewal_")
+            # A stage that is not the broker's: crm's own pipelines offer.
+            lead.insurance_makes_offers = not code or code.startswith(
+                ("sales_", "renewal_")
+            )
 
     @api.depends("continued_lead_ids")
     @api.depends_context("uid")

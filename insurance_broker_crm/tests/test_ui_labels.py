@@ -36,3 +36,26 @@ class TestUiLabels(InsuranceCrmCommon):
         (app,) = arch.xpath("//app[@name='insurance_broker']")
         for name in ("insurance_card_cost", "insurance_logistician_id"):
             self.assertTrue(app.xpath(f".//field[@name='{name}']"), name)
+
+    def test_offer_buttons_only_where_offers_are_made(self):
+        """Send and Print Offer on a Sales or Renewal deal, not on the
+        Fulfilment deal that continues it (the logistician has no offer to
+        make), whose form shows the same quotes."""
+        arch = etree.fromstring(
+            self.env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        for name in ("action_send_offer", "action_print_offer"):
+            [button] = arch.xpath(f"//button[@name='{name}']")
+            self.assertIn("not insurance_makes_offers", button.get("invisible"))
+        self.env["insurance.quote"].create(
+            {"lead_id": self.lead.id, "insurer_id": self.insurer_a.id, "premium": 900}
+        ).action_choose()
+        self.assertTrue(self.lead.insurance_makes_offers)
+        self.lead.write(
+            {"stage_id": self.stage["sales_handed"].id, "delivery_type": "courier"}
+        )
+        fulfilment = self.lead.continued_lead_ids
+        self.assertEqual(fulfilment.team_id.name, "Fulfilment")
+        self.assertFalse(fulfilment.insurance_makes_offers)
+        renewal = self.env["crm.lead"].new({"stage_id": self.stage["renewal_month"]})
+        self.assertTrue(renewal.insurance_makes_offers)
