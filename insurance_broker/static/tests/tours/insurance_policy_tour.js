@@ -13,6 +13,13 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
             run: "click",
         },
         {
+            // The app opens on the pipelines when the CRM addon is installed.
+            content: "Open the policies",
+            trigger:
+                ".o_menu_sections [data-menu-xmlid='insurance_broker.menu_insurance_policy']",
+            run: "click",
+        },
+        {
             content: "Create a policy",
             trigger: ".o_list_button_add",
             run: "click",
