@@ -1,58 +1,13 @@
 /** @odoo-module **/
 
-import {isVisible, queryAll, queryFirst, waitFor} from "@odoo/hoot-dom";
+import {moveToStage} from "@insurance_broker_crm/../tests/tours/insurance_tour_utils";
+import {queryFirst} from "@odoo/hoot-dom";
 import {registry} from "@web/core/registry";
 
 // The demo's renewal deal in its last month (demo/insurance_crm_demo.xml):
 // its MTPL policy is with Nordlys; the client takes Baltic Shield's offer.
 const DEAL = "Renewal: MTPL of Mikko Laine";
 const OTHER_INSURER = "Baltic Shield";
-
-/**
- * Click the stage in the form's status bar, wherever it is: in the bar, or
- * in one of its "..." menus (folded stages such as Renewed, or stages hidden
- * when the bar is too narrow). Then wait until the deal is saved in it.
- */
-function moveToStage(stage) {
-    return [
-        {
-            content: `Move the deal to ${stage}`,
-            trigger: ".o_form_view .o_statusbar_status",
-            async run(helpers) {
-                const button = queryAll(
-                    ".o_form_view .o_statusbar_status .o_arrow_button:not(.dropdown-toggle)"
-                ).find((el) => isVisible(el) && el.textContent.includes(stage));
-                if (button) {
-                    await helpers.click(button);
-                    return;
-                }
-                const toggles = queryAll(
-                    ".o_form_view .o_statusbar_status .dropdown-toggle"
-                ).filter(isVisible);
-                for (const toggle of toggles) {
-                    await helpers.click(toggle);
-                    await waitFor(".o-dropdown--menu .dropdown-item");
-                    const item = queryAll(".o-dropdown--menu .dropdown-item").find(
-                        (el) => el.textContent.includes(stage)
-                    );
-                    if (item) {
-                        await helpers.click(item);
-                        return;
-                    }
-                    await helpers.click(toggle); // close it, try the next one
-                }
-                throw new Error(`No stage "${stage}" in the status bar`);
-            },
-        },
-        {
-            content: `The deal is in ${stage}`,
-            trigger: `.o_form_view .o_statusbar_status .o_arrow_button_current:contains('${stage}')`,
-        },
-        {
-            trigger: ".o_form_view .o_form_saved",
-        },
-    ];
-}
 
 registry.category("web_tour.tours").add("insurance_renewal_manager_tour", {
     steps: () => [
