@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 DEMO_DB="${DEMO_DB:-insurance_demo}"
 TEST_DB="${TEST_DB:-insurance_test}"
+# Languages of the demo database: Odoo's translations loaded at its first install
+DEMO_LANGS="${DEMO_LANGS:-lt_LT,ru_RU,zh_CN}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"
 PID_FILE="$RUN_DIR/odoo.pid"
@@ -65,7 +67,10 @@ cmd_run() {
         missing="$(missing_addons "$DEMO_DB")"
         if [ -n "$missing" ]; then
             say "installing $missing with demo data in database $DEMO_DB (first run: a few minutes)"
+            # Odoo's own screens in the clients' languages too, not only the
+            # suite's (a demo user working in Lithuanian sees Odoo in Lithuanian).
             odoo -c "$conf" -d "$DEMO_DB" -i "$missing" --stop-after-init \
+                --load-language="$DEMO_LANGS" \
                 || die "installing the addons failed, see $LOG_FILE"
         elif [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
             say "the suite's code changed: upgrading its addons in $DEMO_DB"
