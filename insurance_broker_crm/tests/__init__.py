@@ -26,5 +26,6 @@ from . import test_ui_renewal_manager
 from . import test_hand_over_form
 from . import test_stage_tasks
 from . import test_ui_salesperson
+from . import test_report_pdf
 from . import test_offer_language
 from . import test_ui_lithuanian
