@@ -12,3 +12,4 @@ from . import test_policy_form
 from . import test_ui
 from . import test_bad_input
 from . import test_demo_users
+from . import test_demo_languages
