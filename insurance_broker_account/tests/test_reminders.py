@@ -169,6 +169,35 @@ class TestReminders(DebtorCommon):
             message.subject, f"Rappel : la facture {self.invoice.name} est échue"
         )
 
+    def test_in_lithuanian_and_russian(self):
+        """The suite's own translations: a Lithuanian client gets the
+        reminder in Lithuanian, a Russian-speaking one in Russian."""
+        langs = ["lt_LT", "ru_RU"]
+        for code in langs:
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            ["insurance_broker_account"], langs
+        )
+        other = self.client.copy({"name": "Ирина Быкова", "lang": "ru_RU"})
+        self.client.lang = "lt_LT"
+        invoice_ru = self._create_premium_invoice(
+            DUE,
+            amount=120.0,
+            policy=self._create_policy(partner_id=other.id, payment_frequency="single"),
+        )
+        self._run("2026-02-05")
+        for move, words in (
+            (self.invoice, ("priminimas", "Maloniai primename", "Sąskaita")),
+            (invoice_ru, ("напоминание", "Напоминаем", "Счёт")),
+        ):
+            with self.subTest(client=move.partner_id.name):
+                message = self._reminder_messages(move)
+                self.assertIn(words[0], message.subject)
+                self.assertIn(move.name, message.subject)
+                for word in words[1:]:
+                    self.assertIn(word, message.body)
+                self.assertNotIn("reminder", message.subject)
+
     def test_each_level_on_its_day(self):
         sent = {}
         for day in ("2026-02-05", "2026-02-06", "2026-02-12", "2026-02-20",
