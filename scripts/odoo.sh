@@ -190,6 +190,12 @@ cmd_test() {
     # TEST_TAGS narrows the run while developing, e.g. TEST_TAGS=/insurance_broker:TestPolicy
     tags="${TEST_TAGS:-$(sed 's#\(^\|,\)#\1/#g' <<<"$addons")}"
     check_configs
+    # Every .po of the suite complete, nothing fuzzy, placeholders as in the
+    # source (the tests check that each .pot holds the code's strings).
+    say "checking the translations"
+    # shellcheck disable=SC2046
+    "$VENV/bin/python" "$ROOT/scripts/check_po.py" $(suite_addons | tr , ' ' | sed "s#[^ ]*#$ROOT/&#g") \
+        || die "translations incomplete (see above): make pot, then translate the new strings"
     conf="$(test_config)"
     check_wkhtmltopdf "$conf"
     if db_exists "$TEST_DB"; then

@@ -12,4 +12,5 @@ from . import test_policy_form
 from . import test_ui
 from . import test_bad_input
 from . import test_demo_users
+from . import test_translation_template
 from . import test_demo_languages
