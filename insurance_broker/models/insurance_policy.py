@@ -187,8 +187,8 @@ class InsurancePolicy(models.Model):
         [
             ("new", "New business"),
             ("renewal", "Renewal"),
-            ("cross_sale", "Cross-sale"),
-            ("up_sale", "Up-sale"),
+            ("cross_sale", "Cross-sell"),
+            ("up_sale", "Up-sell"),
         ],
         required=True,
         default="new",
@@ -266,7 +266,9 @@ class InsurancePolicy(models.Model):
     installment_ids = fields.One2many(
         "insurance.policy.installment", "policy_id", string="Instalments", copy=False
     )
-    installment_count = fields.Integer(compute="_compute_installment_count")
+    installment_count = fields.Integer(
+        compute="_compute_installment_count", string="Instalment Count"
+    )
     note = fields.Html()
 
     _sql_constraints = [

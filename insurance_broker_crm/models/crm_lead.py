@@ -103,8 +103,8 @@ class CrmLead(models.Model):
         [
             ("new", "New business"),
             ("renewal", "Renewal"),
-            ("cross_sale", "Cross-sale"),
-            ("up_sale", "Up-sale"),
+            ("cross_sale", "Cross-sell"),
+            ("up_sale", "Up-sell"),
         ],
         string="Business Type",
         compute="_compute_insurance_business_type",

@@ -13,6 +13,7 @@ class InsuranceLeadDriver(models.Model):
 
     lead_id = fields.Many2one(
         "crm.lead",
+        string="Deal",
         required=True,
         index=True,
         ondelete="cascade",

@@ -16,6 +16,7 @@ class InsuranceQuote(models.Model):
 
     lead_id = fields.Many2one(
         "crm.lead",
+        string="Deal",
         required=True,
         index=True,
         ondelete="cascade",
