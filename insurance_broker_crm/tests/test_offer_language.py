@@ -69,3 +69,28 @@ class TestOfferLanguage(InsuranceCrmCommon):
         )
         self.assertIn("Hello", composer_form.body)
         self.assertNotIn("Sveiki", composer_form.body)
+
+    def test_courier_sms_in_clients_language(self):
+        """The courier's SMS (sms_template_courier) reaches a Lithuanian client
+        in Lithuanian and a Russian-speaking one in Russian."""
+        template = self.env.ref("insurance_broker_crm.sms_template_courier")
+        self.lead.write(
+            {
+                "delivery_date": "2026-03-02 09:00:00",
+                "courier_name": "Jonas",
+                "courier_phone": "+37060000000",
+            }
+        )
+        expected = {
+            "lt_LT": "Jūsų polisas bus pristatytas",
+            "ru_RU": "Ваш полис будет доставлен",
+        }
+        for lang, sentence in expected.items():
+            with self.subTest(lang=lang):
+                self.client.lang = lang
+                body = template.with_user(self.salesman)._render_field(
+                    "body", self.lead.ids, compute_lang=True
+                )[self.lead.id]
+                self.assertIn(sentence, body)
+                self.assertIn("Jonas", body)
+                self.assertNotIn("will be delivered", body)

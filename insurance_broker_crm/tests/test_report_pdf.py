@@ -1,3 +1,5 @@
+import unicodedata
+
 from odoo.tests import tagged
 
 from odoo.addons.insurance_broker.tests.common_pdf import PdfReportCase
@@ -86,3 +88,25 @@ class TestOfferPdf(InsuranceCrmCommon, PdfReportCase):
                 self.assertNotIn("ommission", page)
         for client in CLIENTS[1:]:
             self.assertNotIn(client, pages[0])
+
+    def test_each_offer_in_its_clients_language(self):
+        """Printed together, each offer speaks its own client's language
+        (the report's t-lang), whatever the salesperson's own."""
+        langs = ("lt_LT", "ru_RU", "zh_CN")
+        for lang in langs:
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(
+            ["insurance_broker", "insurance_broker_crm"], list(langs)
+        )
+        for client, lang in zip(self.clients, langs, strict=True):
+            client.lang = lang
+        pages = self.render_pdf_pages(REPORT, self.leads.with_user(self.salesman))
+        titles = ("Draudimo pasiūlymas", "Страховое предложение", "保险方案")
+        for page, client, title in zip(pages, CLIENTS, titles, strict=True):
+            # pdftotext reads some CJK glyphs of the Noto font as their
+            # compatibility forms (⽅ U+2F45 for 方): compared as NFKC.
+            page = unicodedata.normalize("NFKC", page)
+            with self.subTest(client=client):
+                self.assertIn(client, page)
+                self.assertIn(title, page)
+                self.assertNotIn("Insurance Offer", page)
