@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
         "data/insurance_document_type_data.xml",
+        "report/insurance_disclosure_templates.xml",
         "views/insurance_policy_installment_views.xml",
         "views/insurance_policy_views.xml",
         "views/insurance_product_views.xml",

@@ -5,3 +5,5 @@ from . import insurance_commission_rule
 from . import insurance_policy
 from . import insurance_policy_installment
 from . import res_partner
+from . import res_company
+from . import res_config_settings
