@@ -4,6 +4,7 @@ from . import insurance_product
 from . import insurance_commission_rule
 from . import insurance_policy
 from . import insurance_policy_installment
+from . import insurance_policy_contract
 from . import res_partner
 from . import res_company
 from . import res_config_settings
