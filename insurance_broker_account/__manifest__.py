@@ -24,6 +24,7 @@
         "data/ir_cron_reminder.xml",
         "data/ir_cron_commission.xml",
         "report/insurance_producer_statement_report.xml",
+        "report/insurance_policy_contract_report.xml",
         "report/insurance_commission_xlsx.xml",
         "report/insurance_debtor_xlsx.xml",
         "views/insurance_account_menus.xml",

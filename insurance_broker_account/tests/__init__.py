@@ -24,3 +24,4 @@ from . import test_access_sudo
 from . import test_demo_users
 from . import test_role_tours
 from . import test_report_pdf
+from . import test_policy_contract_payment
