@@ -24,6 +24,7 @@
         "views/crm_stage_views.xml",
         "views/mail_activity_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_document_views.xml",
         "views/crm_lead_pipeline_views.xml",
         "views/insurance_crm_menus.xml",
         "views/res_config_settings_views.xml",
