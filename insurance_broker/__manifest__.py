@@ -33,6 +33,7 @@
     "demo": [
         "demo/insurance_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/insurance_questionnaire_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,6 +20,7 @@
         "data/sms_template_data.xml",
         "data/base_automation_data.xml",
         "report/insurance_offer_report.xml",
+        "report/insurance_offer_needs.xml",
         "data/mail_template_data.xml",
         "views/crm_stage_views.xml",
         "views/mail_activity_views.xml",
@@ -28,10 +29,12 @@
         "views/crm_lead_pipeline_views.xml",
         "views/insurance_crm_menus.xml",
         "views/res_config_settings_views.xml",
+        "views/insurance_questionnaire_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/insurance_crm_demo.xml",
+        "demo/insurance_questionnaire_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -59,6 +59,14 @@ class InsuranceProduct(models.Model):
         check_company=True,
         help="Insurers that offer this product.",
     )
+    questionnaire_question_ids = fields.One2many(
+        "insurance.questionnaire.question",
+        "product_id",
+        string="Demands and Needs",
+        copy=True,
+        help="The questions asked of the client before an offer of this product "
+        "(Insurance Distribution Directive, art. 20).",
+    )
     description = fields.Html(translate=True)
     company_id = fields.Many2one(
         "res.company",

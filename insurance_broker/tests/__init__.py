@@ -14,4 +14,5 @@ from . import test_bad_input
 from . import test_demo_users
 from . import test_translation_template
 from . import test_demo_languages
+from . import test_questionnaire_question
 from . import test_policy_contract_pdf

@@ -68,6 +68,8 @@ MATRIX = {
     "insurance.product": CONFIGURATION,
     "insurance.commission.rule": CONFIGURATION,
     "insurance.document.type": CONFIGURATION,
+    "insurance.questionnaire.question": CONFIGURATION,
+    "insurance.questionnaire.option": CONFIGURATION,
 }
 
 
@@ -292,7 +294,47 @@ class InsuranceMatrixSubjects(AccessMatrixMixin):
                 {"description": "Checked"},
                 {kind: {"name": f"New {kind} {user.login}"} for kind in kinds},
             )
+        if model in (
+            "insurance.questionnaire.question",
+            "insurance.questionnaire.option",
+        ):
+            return self._matrix_questionnaire_subject(model, user)
         raise NotImplementedError(model)
+
+    def _matrix_questionnaire_subject(self, model, user):
+        """Questions of a product of the company (own), of a shared product
+        (other) and of the other company's product (foreign); their options."""
+        products = {
+            "own": self.env["insurance.product"].create(
+                {"name": "Matrix questions", "company_id": self.matrix_company.id}
+            ),
+            "other": self.env["insurance.product"].create(
+                {"name": "Matrix shared questions", "company_id": False}
+            ),
+            "foreign": self.foreign_product,
+        }
+
+        def question(kind):
+            return {"product_id": products[kind].id, "name": f"Matrix {kind}?"}
+
+        questions = {
+            kind: self.env["insurance.questionnaire.question"].create(question(kind))
+            for kind in products
+        }
+        if model == "insurance.questionnaire.question":
+            return Subject(
+                questions, {"required": False}, {kind: question(kind) for kind in products}
+            )
+
+        def option(kind):
+            return {"question_id": questions[kind].id, "name": f"Matrix {kind}"}
+
+        return Subject(
+            {kind: self.env[model].create(option(kind)) for kind in products},
+            {"sequence": 5},
+            {kind: option(kind) for kind in products},
+        )
+
 
 
 @tagged("post_install", "-at_install")

@@ -3,10 +3,13 @@ from . import insurance_quote
 from . import insurance_lead_driver
 from . import insurance_lead_document
 from . import crm_lead
+from . import insurance_questionnaire_answer
+from . import crm_lead_questionnaire
 from . import crm_lead_documents
 from . import insurance_policy
 from . import insurance_call_number
 from . import res_company
+from . import res_company_questionnaire
 from . import res_config_settings
 from . import mail_activity_type
 from . import mail_activity

@@ -29,4 +29,6 @@ from . import test_ui_salesperson
 from . import test_report_pdf
 from . import test_offer_language
 from . import test_ui_lithuanian
+from . import test_questionnaire
+from . import test_ui_questionnaire
 from . import test_required_documents

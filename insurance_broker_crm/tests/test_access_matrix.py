@@ -48,6 +48,8 @@ LEAD_DATA = {
 MATRIX = {
     "insurance.quote": LEAD_DATA,
     "insurance.lead.driver": LEAD_DATA,
+    # The client's demands and needs: with their deal, as its quotes.
+    "insurance.questionnaire.answer": LEAD_DATA,
     # The CRM's groups give nothing on policies: a salesperson sees the
     # policies of the insurance group they are also in.
     "insurance.policy": {
@@ -136,7 +138,11 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
                 {kind: dict(values(kind), number="+37069999999") for kind in companies},
                 read_field="number",
             )
-        if model not in ("insurance.quote", "insurance.lead.driver"):
+        if model not in (
+            "insurance.quote",
+            "insurance.lead.driver",
+            "insurance.questionnaire.answer",
+        ):
             return super()._matrix_subject(model, user)
         leads = self._matrix_leads(user)
         if model == "insurance.quote":
@@ -150,6 +156,17 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
 
             write_vals = {"deductible": 50.0}
             read_field = "premium"
+        elif model == "insurance.questionnaire.answer":
+
+            def values(lead):
+                return {
+                    "lead_id": lead.id,
+                    "question_text": "Matrix question?",
+                    "answer_type": "text",
+                }
+
+            write_vals = {"value_text": "Checked"}
+            read_field = "question_text"
         else:
 
             def values(lead):
