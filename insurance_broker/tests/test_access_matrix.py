@@ -323,7 +323,9 @@ class InsuranceMatrixSubjects(AccessMatrixMixin):
         }
         if model == "insurance.questionnaire.question":
             return Subject(
-                questions, {"required": False}, {kind: question(kind) for kind in products}
+                questions,
+                {"required": False},
+                {kind: question(kind) for kind in products},
             )
 
         def option(kind):
@@ -334,7 +336,6 @@ class InsuranceMatrixSubjects(AccessMatrixMixin):
             {"sequence": 5},
             {kind: option(kind) for kind in products},
         )
-
 
 
 @tagged("post_install", "-at_install")
