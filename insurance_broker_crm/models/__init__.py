@@ -3,6 +3,7 @@ from . import insurance_quote
 from . import insurance_lead_driver
 from . import insurance_lead_document
 from . import crm_lead
+from . import crm_lead_renewal_notice
 from . import insurance_questionnaire_answer
 from . import crm_lead_questionnaire
 from . import crm_lead_documents

@@ -46,6 +46,12 @@ class ResCompany(models.Model):
         help="At most this many renewal deals are given to one renewal manager in a "
         "week; beyond, the head of sales assigns them.",
     )
+    insurance_renewal_answer_days = fields.Integer(
+        string="Days to Answer a Renewal Notice",
+        default=14,
+        help="The renewal notice asks the client to answer this many days before "
+        "their policy ends.",
+    )
     insurance_call_token = fields.Char(
         string="Telephony Token",
         groups="base.group_system",
@@ -64,6 +70,7 @@ class ResCompany(models.Model):
             **super()._insurance_bounds(),
             "insurance_card_cost": "positive_amount",
             "insurance_renewal_weekly_cap": (0, 10000),
+            "insurance_renewal_answer_days": (1, 365),
         }
 
     def _insurance_generate_call_token(self):

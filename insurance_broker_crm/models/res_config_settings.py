@@ -33,6 +33,9 @@ class ResConfigSettings(models.TransientModel):
     insurance_admin_user_id = fields.Many2one(
         related="company_id.insurance_admin_user_id", readonly=False
     )
+    insurance_renewal_answer_days = fields.Integer(
+        related="company_id.insurance_renewal_answer_days", readonly=False
+    )
     insurance_call_token = fields.Char(
         related="company_id.insurance_call_token", groups="base.group_system"
     )
@@ -42,6 +45,7 @@ class ResConfigSettings(models.TransientModel):
             **super()._insurance_bounds(),
             "insurance_card_cost": "positive_amount",
             "insurance_renewal_weekly_cap": (0, 10000),
+            "insurance_renewal_answer_days": (1, 365),
         }
 
     def action_insurance_create_missing_renewal_deals(self):

@@ -28,6 +28,7 @@ from . import test_stage_tasks
 from . import test_ui_salesperson
 from . import test_report_pdf
 from . import test_offer_language
+from . import test_renewal_notice
 from . import test_ui_lithuanian
 from . import test_questionnaire
 from . import test_ui_questionnaire
