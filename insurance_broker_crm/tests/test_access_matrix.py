@@ -71,6 +71,8 @@ MATRIX = {
         "sales_own_reader": expect(ALL, ALL, CLIENTS),
         "sales_own_clients": OWN_LEADS,
     },
+    # The deal's checklist of documents: with their deal, as its quotes.
+    "insurance.lead.document": LEAD_DATA,
     # The numbers that called: for administrators only.
     "insurance.call.number": dict.fromkeys(PROFILES, REFUSED),
 }
@@ -137,6 +139,25 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
                 {"call_count": 2},
                 {kind: dict(values(kind), number="+37069999999") for kind in companies},
                 read_field="number",
+            )
+        if model == "insurance.lead.document":
+            # A document type is listed once a deal: the lines to create
+            # are of another type than those created here.
+            listed = self.env.ref("insurance_broker.document_type_id_card")
+            created = self.env.ref("insurance_broker.document_type_driving_licence")
+
+            def values(lead, document_type):
+                return {"lead_id": lead.id, "document_type_id": document_type.id}
+
+            leads = self._matrix_leads(user)
+            return Subject(
+                {
+                    kind: self.env[model].create(values(lead, listed))
+                    for kind, lead in leads.items()
+                },
+                {"received_manually": True},
+                {kind: values(lead, created) for kind, lead in leads.items()},
+                read_field="state",
             )
         if model not in (
             "insurance.quote",
