@@ -27,6 +27,7 @@
         "views/crm_stage_views.xml",
         "views/mail_activity_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_offer_views.xml",
         "views/crm_lead_document_views.xml",
         "views/crm_lead_pipeline_views.xml",
         "views/crm_lead_renewal_notice_views.xml",
@@ -37,6 +38,7 @@
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/insurance_crm_demo.xml",
+        "demo/insurance_offer_demo.xml",
         "demo/insurance_questionnaire_demo.xml",
     ],
     "assets": {

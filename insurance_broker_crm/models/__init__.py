@@ -3,6 +3,7 @@ from . import insurance_quote
 from . import insurance_lead_driver
 from . import insurance_lead_document
 from . import crm_lead
+from . import crm_lead_offer
 from . import crm_lead_renewal_notice
 from . import insurance_questionnaire_answer
 from . import crm_lead_questionnaire
@@ -10,7 +11,9 @@ from . import crm_lead_documents
 from . import insurance_policy
 from . import insurance_call_number
 from . import res_company
+from . import res_company_offer
 from . import res_company_questionnaire
 from . import res_config_settings
+from . import res_config_settings_offer
 from . import mail_activity_type
 from . import mail_activity

@@ -960,6 +960,8 @@ class CrmLead(models.Model):
                         "object_description": self.insured_object,
                         "currency_id": quote.currency_id.id,
                         "premium": quote.premium,
+                        "payment_frequency": self.insurance_payment_frequency
+                        or "single",
                         "business_type": self.insurance_business_type or "new",
                         "date_start": self.insurance_date_start
                         or fields.Date.context_today(self),

@@ -25,6 +25,7 @@ class TestOffer(InsuranceCrmCommon, HttpCase):
             {
                 "insured_object": "Toyota Corolla 2022, plate ABC 123",
                 "delivery_cost": 20.0,
+                "insurance_recommendation": "Glass and a courtesy car included.",
             }
         )
         # Alpha's CASCO rule gives 15 %, i.e. 185.10; Beta has no rule, its
@@ -82,8 +83,11 @@ class TestOffer(InsuranceCrmCommon, HttpCase):
             "1,254.00",  # amount to pay: premium + delivery
         ):
             self.assertIn(expected, html)
-        for secret in ("185.10", "77.77", "Commission", "commission"):
+        for secret in ("185.10", "77.77", "Commission"):
             self.assertNotIn(secret, html)
+        # Only that the insurer pays one (IDD art. 19), not how much.
+        self.assertIn("the insurer pays us a commission", html)
+        self.assertIn("Glass and a courtesy car included.", html)
         # Side by side, cheapest first; only the chosen one is recommended.
         self.assertEqual(
             self._quote_headers(html),
@@ -179,3 +183,47 @@ class TestOffer(InsuranceCrmCommon, HttpCase):
             self.lead.action_send_offer()
         # Printing it to hand over needs no e-mail.
         self.assertTrue(self.lead.action_print_offer())
+
+    def test_send_offer_needs_recommendation(self):
+        """Recommending a quote, the offer says why (IDD art. 20): the demo
+        salesperson cannot send it before writing the reason; printing it to
+        discuss is allowed."""
+        lukas = self.env.ref("insurance_broker_crm.user_salesperson_lukas")
+        self.client.client_manager_id = lukas
+        self.lead.write({"user_id": lukas.id, "insurance_recommendation": " \n "})
+        lead = self.lead.with_user(lukas)
+        messages = lead.message_ids
+        with self.assertRaisesRegex(
+            UserError,
+            "The offer of CASCO for Jonas recommends Alpha Insurance: write why "
+            "in “Why we recommend it”",
+        ):
+            lead.action_send_offer()
+        self.assertEqual(lead.message_ids, messages)
+        self.assertEqual(lead.action_print_offer()["type"], "ir.actions.report")
+
+        lead.insurance_recommendation = "Glass and a courtesy car included."
+        self.assertEqual(lead.action_send_offer()["res_model"], "mail.compose.message")
+
+        # Quotes compared, none recommended: nothing to explain.
+        self.quote_alpha.chosen = False
+        lead.insurance_recommendation = False
+        self.assertEqual(lead.action_send_offer()["res_model"], "mail.compose.message")
+
+    def test_offer_schedule_is_the_policys(self):
+        """The instalments the offer prints are those the policy issued from
+        the deal plans: its frequency carried over, the same split."""
+        self.lead.write(
+            {"insurance_payment_frequency": "monthly", "policy_number": "POL-OFFER-1"}
+        )
+        self.quote_alpha.premium = 1000.0
+        plan = self.lead._insurance_offer_installments()
+        self.assertEqual(len(plan), 12)
+        self.assertEqual(round(sum(amount for __, amount in plan), 2), 1000.0)
+        self.assertEqual(plan[-1][1], 83.37)  # 11 x 83.33 + the remainder
+        policy = self.lead._ensure_policy()
+        self.assertEqual(policy.payment_frequency, "monthly")
+        self.assertEqual(
+            [(i.date_due, i.amount) for i in policy.installment_ids.sorted("sequence")],
+            plan,
+        )

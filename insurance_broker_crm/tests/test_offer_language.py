@@ -21,6 +21,7 @@ class TestOfferLanguage(InsuranceCrmCommon):
         cls.env["insurance.quote"].create(
             {"lead_id": cls.lead.id, "insurer_id": cls.insurer_a.id, "premium": 640.0}
         ).action_choose()
+        cls.lead.insurance_recommendation = "The widest cover for the price."
 
     def _offer_composer(self, lang, user_lang="en_US"):
         # The web client sends the user's own language in the context.

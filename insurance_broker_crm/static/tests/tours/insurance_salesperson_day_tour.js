@@ -117,6 +117,20 @@ registry.category("web_tour.tours").add("insurance_salesperson_day_tour", {
         {
             trigger: ".o_form_view .o_form_saved",
         },
+        // The offer says why (IDD art. 20): it cannot be sent without.
+        {
+            content: "Why the advisor recommends the chosen quote",
+            trigger:
+                ".o_form_view .o_field_widget[name=insurance_recommendation] textarea",
+            run: "edit The cheaper premium for the same cover, glass included.",
+        },
+        {
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
+        },
         openFormTab("insurance_payment", "Payment & Delivery"),
         {
             content: "The deal takes the chosen quote's premium",
