@@ -232,6 +232,19 @@ class TestPolicyContractPdf(InsuranceCommon, PdfReportCase):
             action["report_name"], "insurance_broker.report_insurance_policy_contract"
         )
 
+    def test_form_buttons_by_role(self):
+        """The client manager sends and prints from the policy's form; the
+        read-only auditor prints, and sends nothing."""
+        for user, can_send in ((self.manager_demo, True), (self.auditor, False)):
+            with self.subTest(user=user.login):
+                arch = (
+                    self.env["insurance.policy"]
+                    .with_user(user)
+                    .get_views([(False, "form")])["views"]["form"]["arch"]
+                )
+                self.assertIn('name="action_print_contract"', arch)
+                self.assertEqual('name="action_send_contract"' in arch, can_send)
+
     def test_send_by_email(self):
         """The client manager sends the contract: the composer shows the
         template in the client's words, the e-mail carries the PDF."""
