@@ -1,6 +1,6 @@
 # Insurance broker suite for Odoo 18.0: see README.md
 SIZE ?= small
-.PHONY: run stop test lint update shell setup pot readme book bench
+.PHONY: run stop test lint update shell setup pot readme pages book bench
 
 run:    ## set up what is missing, start Odoo on the demo database
 	@scripts/odoo.sh run
@@ -18,6 +18,8 @@ pot:    ## export each addon's i18n/<addon>.pot
 	@scripts/odoo.sh pot
 readme: ## each addon's README.rst and index.html from its readme/*.md
 	@scripts/odoo.sh readme
+pages:  ## each document's first page as a PNG in static/description/ (Apps page)
+	@scripts/odoo.sh pages
 book:   ## a database with a synthetic book: make book SIZE=tiny|small|medium|large|xlarge|N
 	@SIZE=$(SIZE) scripts/odoo.sh book
 bench:  ## benchmarks on the book of SIZE, results in .run/bench/

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entry points behind the Makefile: run stop test update shell lint pot readme book bench
+# Entry points behind the Makefile: run stop test update shell lint pot readme pages book bench
 set -euo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -313,6 +313,13 @@ cmd_shell() {
     "$VENV/bin/python" "$ODOO_BIN" shell -c "$conf" -d "$DEMO_DB" "$@"
 }
 
+# The first page of each document, printed from the demo data, as a PNG under
+# its addon's static/description/ for the Apps page (tests tagged document_pages).
+cmd_pages() {
+    TEST_TAGS=document_pages SKIP_BENCH_SMOKE=1 cmd_test
+    git -C "$ROOT" status --short -- '*/static/description/*.png'
+}
+
 cmd_lint() {
     find_odoo
     ensure_venv
@@ -321,6 +328,6 @@ cmd_lint() {
 }
 
 case "${1:-}" in
-    run | stop | test | update | shell | lint | pot | readme | book | bench) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
-    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot|readme|book|bench" ;;
+    run | stop | test | update | shell | lint | pot | readme | pages | book | bench) cmd="$1"; shift; "cmd_$cmd" "$@" ;;
+    *) die "usage: scripts/odoo.sh run|stop|test|update|shell|lint|pot|readme|pages|book|bench" ;;
 esac

@@ -16,3 +16,4 @@ from . import test_translation_template
 from . import test_demo_languages
 from . import test_questionnaire_question
 from . import test_policy_contract_pdf
+from . import test_document_pages

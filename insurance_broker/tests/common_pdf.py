@@ -13,11 +13,16 @@ styles from the test server, which must see the test's transaction.
 
 With ``REPORT_PDF_DIR`` set in the environment, every PDF rendered is also
 written there (``<report>-<test>.pdf``), to look at (``pdftoppm -png``).
+
+``save_page_png`` writes a page of a PDF as a PNG under an addon's
+``static/description/``: the pictures of the documents on the Apps page,
+made by ``make pages`` from the demo data (tests tagged ``document_pages``).
 """
 
 import os
 import subprocess
 
+from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase
 from odoo.tools.misc import find_in_path
 
@@ -84,3 +89,19 @@ class PdfReportCase(HttpCase):
     def render_pdf_pages(self, report_ref, records, data=None):
         """The text of each page of the PDF of ``report_ref`` for ``records``."""
         return self.pdf_pages(self.render_pdf(report_ref, records, data=data))
+
+    def save_page_png(self, content, addon, name, page=1):
+        """Write page ``page`` of the PDF ``content`` as
+        ``<addon>/static/description/<name>.png``, at a resolution that reads
+        well on the Apps page and keeps the file small."""
+        pdftoppm = find_in_path("pdftoppm")
+        if not pdftoppm:
+            raise AssertionError("pdftoppm is missing: install poppler-utils")
+        target = os.path.join(get_module_path(addon), "static", "description", name)
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "70", "-f", str(page), "-l", str(page)]
+            + ["-singlefile", "-", target],
+            input=content,
+            check=True,
+        )
+        self.assertTrue(os.path.getsize(f"{target}.png") > 0)
