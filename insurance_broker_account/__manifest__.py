@@ -25,6 +25,7 @@
         "data/ir_cron_commission.xml",
         "report/insurance_producer_statement_report.xml",
         "report/insurance_policy_contract_report.xml",
+        "report/report_invoice.xml",
         "report/insurance_commission_xlsx.xml",
         "report/insurance_debtor_xlsx.xml",
         "views/insurance_account_menus.xml",

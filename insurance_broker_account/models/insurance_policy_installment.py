@@ -506,13 +506,7 @@ class InsurancePolicyInstallment(models.Model):
         self.ensure_one()
         policy = self.policy_id
         env = self.with_context(lang=policy.partner_id.lang or self.env.lang).env
-        vehicle = " ".join(
-            filter(
-                None, [policy.vehicle_plate, policy.vehicle_make, policy.vehicle_model]
-            )
-        )
-        description = (policy.object_description or "").strip().splitlines()
-        insured_object = vehicle or (description[0].strip() if description else "")
+        insured_object = policy._insured_object_label()
         label = env._(
             "%(product)s premium, policy %(policy)s, insurer %(insurer)s",
             product=policy.product_id.with_env(env).name,

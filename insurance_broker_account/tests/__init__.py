@@ -24,5 +24,6 @@ from . import test_access_sudo
 from . import test_demo_users
 from . import test_role_tours
 from . import test_report_pdf
+from . import test_invoice_pdf
 from . import test_policy_contract_payment
 from . import test_document_pages
