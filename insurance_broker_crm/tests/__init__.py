@@ -34,3 +34,4 @@ from . import test_questionnaire
 from . import test_ui_questionnaire
 from . import test_required_documents
 from . import test_document_pages
+from . import test_migration_documents
