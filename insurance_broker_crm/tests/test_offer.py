@@ -227,3 +227,18 @@ class TestOffer(InsuranceCrmCommon, HttpCase):
             [(i.date_due, i.amount) for i in policy.installment_ids.sorted("sequence")],
             plan,
         )
+
+    def test_demo_offers_explain_their_recommendation(self):
+        """The demo's Sales deals recommending a quote can be sent: each says
+        why."""
+        for xmlid in (
+            "lead_journey_ieva_casco",
+            "lead_sales_ruta_mtpl",
+            "lead_sales_jan_casco",
+            "lead_sales_andrius_mtpl",
+        ):
+            deal = self.env.ref(f"insurance_broker_crm.{xmlid}")
+            with self.subTest(deal=deal.name):
+                self.assertTrue(deal.chosen_quote_id)
+                self.assertTrue(deal.insurance_makes_offers)
+                self.assertTrue(deal.insurance_recommendation)
