@@ -413,5 +413,10 @@ class TestRenewalBuckets(InsuranceCrmCommon):
                 "odoo.addons.mail.models.mail_activity_mixin",
                 # checks typed numbers and dates; a stage move writes none
                 "odoo.addons.insurance_broker.models.insurance_bounded_mixin",
+                # act on a product change, or on entering a stage that needs
+                # the collected documents (Typing, Issued): a bucket move of
+                # the Renewal pipeline does neither
+                "odoo.addons.insurance_broker_crm.models.crm_lead_questionnaire",
+                "odoo.addons.insurance_broker_crm.models.crm_lead_documents",
             },
         )
