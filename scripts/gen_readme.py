@@ -86,6 +86,30 @@ def markdown_to_rst(text):
     return "\n".join(out).strip() + "\n"
 
 
+def documents_section(addon):
+    """A section showing the first page of each document of the addon: the
+    PNGs ``make pages`` writes in static/description/ (all but the icon)."""
+    pages = sorted(
+        path
+        for path in (addon / "static" / "description").glob("*.png")
+        if path.name != "icon.png"
+    )
+    if not pages:
+        return ""
+    out = [
+        title("Documents", "="),
+        "The first page of each document, printed from the demo data "
+        "(``make pages``).\n",
+    ]
+    for page in pages:
+        caption = page.stem.replace("_", " ").capitalize()
+        out.append(
+            f"*{caption}*\n\n.. image:: static/description/{page.name}\n"
+            f"   :alt: {caption}\n   :width: 600px\n"
+        )
+    return "\n".join(out)
+
+
 def build(addon):
     addon = Path(addon)
     manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
@@ -100,6 +124,7 @@ def build(addon):
         parts.append(markdown_to_rst(path.read_text()))
         if filename == "DESCRIPTION.md":
             parts.append("**Table of contents**\n\n.. contents::\n   :local:\n")
+    parts.append(documents_section(addon))
     parts.append(title("Bug Tracker", "="))
     parts.append(BUG_TRACKER.format(website=manifest["website"], addon=addon.name))
     parts.append(title("Credits", "="))
@@ -127,6 +152,9 @@ def build(addon):
         f'<div class="document">\n<h1 class="title">{manifest["name"]}</h1>\n'
         f"{html['body']}\n</div>\n</body>\n</html>\n"
     )
+    # The page lives in static/description/: its images are its neighbours
+    # (Odoo's Apps page resolves such names to the addon's static folder).
+    page = page.replace('src="static/description/', 'src="')
     description = addon / "static" / "description"
     description.mkdir(parents=True, exist_ok=True)
     (description / "index.html").write_text(page)

@@ -14,6 +14,8 @@ class TestDocumentPages(PdfReportCase):
             [("state", "=", "active")], order="id"
         )
         policy = policies.filtered(lambda p: 1 < len(p.installment_ids) <= 4)[:1]
+        # In English for the Apps page (rolled back with the test).
+        policy.partner_id.lang = "en_US"
         content = self.render_pdf(
             "insurance_broker.action_report_insurance_policy_contract", policy
         )

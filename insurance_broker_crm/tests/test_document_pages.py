@@ -19,6 +19,8 @@ class TestDocumentPages(PdfReportCase):
             "insurance_broker_crm.action_report_insurance_offer", deal
         )
         self.save_page_png(content, "insurance_broker_crm", "offer")
+        # The recommendation's payment schedule and the disclosure follow.
+        self.save_page_png(content, "insurance_broker_crm", "offer_page_2", page=2)
 
     def test_renewal_notice_page(self):
         deals = self.env["crm.lead"].search(
