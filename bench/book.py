@@ -1820,6 +1820,7 @@ class BookGenerator:
         "write_uid",
         "write_date",
         "insurance_business_type",
+        "insurance_payment_frequency",
     )
     # What the ORM gives such a lead besides its row: its salesperson as
     # follower and the "created for the team" message.
@@ -1884,7 +1885,8 @@ class BookGenerator:
                                 client.function, client.title::text, client.website,
                                 client.street, client.street2, client.zip,
                                 client.city, client.state_id::text,
-                                client.country_id::text)
+                                client.country_id::text),
+                      policy.payment_frequency
                  FROM insurance_policy policy
                  JOIN res_partner client ON client.id = policy.partner_id
                  JOIN insurance_product product ON product.id = policy.product_id
@@ -2029,6 +2031,7 @@ class BookGenerator:
             term,
             __,
             __,
+            payment_frequency,
         ) = row
         rounding = self.currency.rounding
         card_cost = self.company.insurance_card_cost
@@ -2077,6 +2080,7 @@ class BookGenerator:
             self.uid,
             self.now,
             "renewal",  # a deal of the Renewal pipeline renews its policy
+            payment_frequency,  # the client pays as for the policy it renews
         )
 
 
@@ -2601,6 +2605,7 @@ LEAD_INPUT_FIELDS = (
     "insurance_client_manager_id",
     "deal_premium",
     "deal_commission",
+    "insurance_payment_frequency",
 )
 # Set from the clock: compared as set or not.
 LEAD_TIMESTAMPS = {"create_date", "write_date", "date_open", "date_last_stage_update"}

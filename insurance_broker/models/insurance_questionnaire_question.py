@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 ANSWER_TYPES = [
     ("yes_no", "Yes/No"),
     ("choice", "Choice"),
-    ("number", "Number"),
+    ("number", "Numeric"),
     ("text", "Text"),
 ]
 

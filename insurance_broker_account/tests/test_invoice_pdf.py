@@ -300,13 +300,15 @@ class TestInvoicePdfDemo(PdfReportCase):
             limit=1,
         )
         self.assertTrue(invoice)
+        # Laura reads Lithuanian: the policy block is printed in it.
+        self.assertEqual(policy.partner_id.lang, "lt_LT")
         page = self.render_pdf_pages(REPORT, invoice.with_user(accountant))[0]
         self.assertIn(invoice.company_id.name, page)
-        self.assertIn(f"Policy {policy.name}", page)
+        self.assertIn(f"Polisas {policy.name}", page)
         self.assertIn(policy.insurer_id.name, page)
         self.assertIn("LRA 215 Volkswagen Polo 1.0 TSI", page)
         self.assertIn(
-            f"Instalment {invoice.insurance_installment_id.sequence} of "
+            f"Įmokos dalis {invoice.insurance_installment_id.sequence} iš "
             f"{len(policy.installment_ids)}",
             page,
         )

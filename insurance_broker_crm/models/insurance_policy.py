@@ -23,6 +23,15 @@ class InsurancePolicy(models.Model):
 
     _inherit = "insurance.policy"
 
+    insurance_answer_ids = fields.One2many(
+        "insurance.questionnaire.answer",
+        "policy_id",
+        string="Demands and Needs",
+        readonly=True,
+        help="The client's demands and needs sent with the offer of the deal "
+        "that issued this policy.",
+    )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -167,6 +176,8 @@ class InsurancePolicy(models.Model):
                     "insured_object": policy.object_description,
                     "insurance_date_start": policy.date_end + relativedelta(days=1),
                     "insurance_term_months": policy.term_months,
+                    # the renewal offer's instalments as the client pays now
+                    "insurance_payment_frequency": policy.payment_frequency,
                     "insurance_client_manager_id": (
                         manager if company in manager.company_ids else manager.browse()
                     ).id,

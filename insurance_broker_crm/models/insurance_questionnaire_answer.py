@@ -43,6 +43,7 @@ class InsuranceQuestionnaireAnswer(models.Model):
     )
     question_id = fields.Many2one(
         "insurance.questionnaire.question",
+        string="Product's Question",
         ondelete="set null",
         readonly=True,
         index=True,
@@ -62,7 +63,7 @@ class InsuranceQuestionnaireAnswer(models.Model):
         ondelete="restrict",
         domain="[('question_id', '=', question_id)]",
     )
-    value_number = fields.Float(string="Number")
+    value_number = fields.Float(string="Numeric Answer")
     value_text = fields.Text(string="Text")
     # A number answered 0 is an answer: whether one was given is kept apart
     # (set when the number is written).
@@ -174,16 +175,3 @@ class InsuranceQuestionnaireAnswer(models.Model):
                     else "",
                 )
             )
-
-
-class InsurancePolicy(models.Model):
-    _inherit = "insurance.policy"
-
-    insurance_answer_ids = fields.One2many(
-        "insurance.questionnaire.answer",
-        "policy_id",
-        string="Demands and Needs",
-        readonly=True,
-        help="The client's demands and needs sent with the offer of the deal "
-        "that issued this policy.",
-    )

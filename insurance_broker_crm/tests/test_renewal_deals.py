@@ -126,6 +126,14 @@ class TestRenewalDeals(InsuranceCrmCommon):
             self.assertEqual(len(deal), 1, renewal)
             self.assertEqual(deal.stage_id, self.stage[code], renewal)
 
+    @freeze_time(TODAY)
+    def test_the_renewal_deal_keeps_the_way_the_client_pays(self):
+        # The renewal offer prints its instalments: as the client pays now.
+        policy = self._policy(TODAY + relativedelta(months=5))
+        policy.payment_frequency = "quarterly"
+        policy.with_user(self.back_office).action_confirm()
+        self.assertEqual(self._deals(policy).insurance_payment_frequency, "quarterly")
+
     def test_the_buckets_say_their_window(self):
         self.assertEqual(
             [
