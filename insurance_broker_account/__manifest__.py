@@ -24,6 +24,7 @@
         "data/ir_cron_reminder.xml",
         "data/ir_cron_commission.xml",
         "report/insurance_producer_statement_report.xml",
+        "data/mail_template_producer_statement_data.xml",
         "report/insurance_policy_contract_report.xml",
         "report/report_invoice.xml",
         "report/insurance_commission_xlsx.xml",

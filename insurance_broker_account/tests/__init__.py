@@ -16,6 +16,7 @@ from . import test_statement_import
 from . import test_statement_files
 from . import test_commission_leakage
 from . import test_producer_statement
+from . import test_producer_statement_mail
 from . import test_xlsx_typed_text
 from . import test_ui
 from . import test_bad_input

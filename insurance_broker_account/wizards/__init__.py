@@ -1,3 +1,4 @@
 from . import insurance_commission_statement_import
 from . import insurance_commission_invoice_wizard
 from . import insurance_producer_statement_wizard
+from . import insurance_producer_statement_wizard_mail
