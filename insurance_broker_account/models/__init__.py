@@ -3,9 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_line
-from . import account_move_report
 from . import insurance_policy
-from . import insurance_policy_contract
 from . import insurance_policy_installment
 from . import insurance_commission_line
 from . import insurance_commission_statement

@@ -11,9 +11,6 @@ from . import crm_lead_documents
 from . import insurance_policy
 from . import insurance_call_number
 from . import res_company
-from . import res_company_offer
-from . import res_company_questionnaire
 from . import res_config_settings
-from . import res_config_settings_offer
 from . import mail_activity_type
 from . import mail_activity

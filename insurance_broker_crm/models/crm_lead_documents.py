@@ -1,15 +1,9 @@
+# crm.lead is extended by concern (the offer, the demands and needs, the
+# documents, the renewal notice), each in its file, so that crm_lead.py
+# stays the deal's fields and forwarding:
+# pylint: disable=consider-merging-classes-inherited
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-
-
-class CrmStage(models.Model):
-    _inherit = "crm.stage"
-
-    insurance_requires_documents = fields.Boolean(
-        string="Requires Collected Documents",
-        help="A deal enters this stage only when every required document of "
-        "its checklist is received (a file attached, or received on paper).",
-    )
 
 
 class CrmLead(models.Model):

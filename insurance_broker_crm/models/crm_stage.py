@@ -54,3 +54,8 @@ class CrmStage(models.Model):
         help="A lead leaves this stage, other than for a refusal or lost stage, "
         "only when these fields are filled in.",
     )
+    insurance_requires_documents = fields.Boolean(
+        string="Requires Collected Documents",
+        help="A deal enters this stage only when every required document of "
+        "its checklist is received (a file attached, or received on paper).",
+    )

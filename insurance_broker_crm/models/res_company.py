@@ -52,6 +52,17 @@ class ResCompany(models.Model):
         help="The renewal notice asks the client to answer this many days before "
         "their policy ends.",
     )
+    insurance_offer_validity_days = fields.Integer(
+        string="Offer Validity (days)",
+        default=14,
+        help="An offer is valid this many days from its date; the offer prints "
+        "the date it is valid until.",
+    )
+    insurance_questionnaire_required = fields.Boolean(
+        string="Offer Requires Complete Demands and Needs",
+        help="An offer is sent only when every required question of the "
+        "product's demands and needs questionnaire is answered on the deal.",
+    )
     insurance_call_token = fields.Char(
         string="Telephony Token",
         groups="base.group_system",
@@ -71,6 +82,7 @@ class ResCompany(models.Model):
             "insurance_card_cost": "positive_amount",
             "insurance_renewal_weekly_cap": (0, 10000),
             "insurance_renewal_answer_days": (1, 365),
+            "insurance_offer_validity_days": (1, 365),
         }
 
     def _insurance_generate_call_token(self):

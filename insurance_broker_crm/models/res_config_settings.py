@@ -36,6 +36,12 @@ class ResConfigSettings(models.TransientModel):
     insurance_renewal_answer_days = fields.Integer(
         related="company_id.insurance_renewal_answer_days", readonly=False
     )
+    insurance_offer_validity_days = fields.Integer(
+        related="company_id.insurance_offer_validity_days", readonly=False
+    )
+    insurance_questionnaire_required = fields.Boolean(
+        related="company_id.insurance_questionnaire_required", readonly=False
+    )
     insurance_call_token = fields.Char(
         related="company_id.insurance_call_token", groups="base.group_system"
     )
@@ -46,6 +52,7 @@ class ResConfigSettings(models.TransientModel):
             "insurance_card_cost": "positive_amount",
             "insurance_renewal_weekly_cap": (0, 10000),
             "insurance_renewal_answer_days": (1, 365),
+            "insurance_offer_validity_days": (1, 365),
         }
 
     def action_insurance_create_missing_renewal_deals(self):
