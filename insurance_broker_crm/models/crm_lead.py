@@ -682,7 +682,9 @@ class CrmLead(models.Model):
                 done[lead.stage_id] |= task
         cancelled.unlink()
         for stage, stage_tasks in done.items():
-            stage_tasks._action_done(
+            # Closed by the pipeline: no lateness reason is asked (days late
+            # are still counted).
+            stage_tasks.with_context(insurance_lateness_auto=True)._action_done(
                 feedback=self.env._("The deal moved on to %s.", stage.name)
             )
 

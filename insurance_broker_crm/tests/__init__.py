@@ -35,3 +35,4 @@ from . import test_ui_questionnaire
 from . import test_required_documents
 from . import test_document_pages
 from . import test_migration_documents
+from . import test_task_report

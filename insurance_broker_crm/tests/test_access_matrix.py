@@ -4,6 +4,7 @@ from odoo.addons.insurance_broker.tests.access_matrix import (
     ALL,
     CLIENTS,
     FULL,
+    OWN,
     READ_ONLY,
     REFUSED,
     Subject,
@@ -75,6 +76,19 @@ MATRIX = {
     "insurance.lead.document": LEAD_DATA,
     # The numbers that called: for administrators only.
     "insurance.call.number": dict.fromkeys(PROFILES, REFUSED),
+    # The lateness reasons: a list every user picks from; the managers edit it.
+    "insurance.lateness.reason": dict.fromkeys(PROFILES, READ_ONLY),
+    # The task analysis: a salesperson sees the tasks assigned to them,
+    # "All Documents" every task, as Odoo's activity analysis; the
+    # insurance groups alone see none.
+    "insurance.task.report": {
+        "reader": REFUSED,
+        "own": REFUSED,
+        "sales_own": expect(OWN),
+        "sales_all": READ_ONLY,
+        "sales_own_reader": expect(OWN),
+        "sales_own_clients": expect(OWN),
+    },
 }
 
 
@@ -119,7 +133,51 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
         )
         return leads
 
+    def _matrix_task_report_subject(self, user):
+        """The analysis row of a task of each kind: the user's, a
+        colleague's, another company's (a task always has an assignee)."""
+        leads = self._matrix_leads(user)
+        del leads["client"]
+        assignees = {
+            "own": user,
+            "other": self.colleague,
+            "foreign": self.foreign_user,
+        }
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        tasks = {
+            kind: self.env["mail.activity"].create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": todo.id,
+                    "summary": f"Matrix {kind} task",
+                    "user_id": assignees[kind].id,
+                }
+            )
+            for kind, lead in leads.items()
+        }
+        self.env.flush_all()
+        report = self.env["insurance.task.report"]
+        records = {
+            kind: report.search([("activity_id", "=", task.id)])
+            for kind, task in tasks.items()
+        }
+        for kind, record in records.items():
+            self.assertEqual(len(record), 1, f"no task analysis row for {kind}")
+        # Nothing to create in a view.
+        return Subject(records, {"summary": "Checked"}, {}, read_field="summary")
+
     def _matrix_subject(self, model, user):
+        if model == "insurance.lateness.reason":
+            reason = self.env[model].create({"name": f"Matrix reason {user.login}"})
+            return Subject(
+                {"other": reason},
+                {"name": "Checked"},
+                {"other": {"name": "Matrix new reason"}},
+                read_field="name",
+            )
+        if model == "insurance.task.report":
+            return self._matrix_task_report_subject(user)
         if model == "insurance.call.number":
             companies = {
                 "own": self.company,
