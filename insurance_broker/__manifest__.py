@@ -13,6 +13,7 @@
     "data": [
         "security/insurance_security.xml",
         "security/ir.model.access.csv",
+        "security/insurance_report_security.xml",
         "data/ir_cron.xml",
         "data/insurance_document_type_data.xml",
         "report/insurance_disclosure_templates.xml",
@@ -29,6 +30,9 @@
         "wizards/insurance_policy_cancel_views.xml",
         "wizards/insurance_portfolio_handover_views.xml",
         "views/insurance_menus.xml",
+        "views/insurance_production_report_views.xml",
+        "views/insurance_retention_report_views.xml",
+        "views/insurance_sales_target_views.xml",
     ],
     "demo": [
         "demo/insurance_demo.xml",

@@ -10,3 +10,7 @@ from . import insurance_policy_contract
 from . import res_partner
 from . import res_company
 from . import res_config_settings
+from . import insurance_sales_target
+from . import insurance_policy_analysis
+from . import insurance_production_report
+from . import insurance_retention_report

@@ -53,6 +53,23 @@ POLICY_DATA = {
     "manager": FULL,
 }
 
+# The analyses are read-only views: each reads what the policies' rules let
+# it read; a sales target is read by its salesperson, set by managers.
+REPORT_DATA = {
+    "employee": REFUSED,
+    "reader": READ_ONLY,
+    "own": expect(CLIENTS),
+    "own_reader": READ_ONLY,
+    "all": READ_ONLY,
+    "manager": READ_ONLY,
+}
+
+ANALYSIS_MODELS = (
+    "insurance.production.report",
+    "insurance.retention.report",
+    "insurance.sales.target",
+)
+
 MATRIX = {
     "insurance.policy": POLICY_DATA,
     "insurance.policy.installment": POLICY_DATA,
@@ -70,6 +87,16 @@ MATRIX = {
     "insurance.document.type": CONFIGURATION,
     "insurance.questionnaire.question": CONFIGURATION,
     "insurance.questionnaire.option": CONFIGURATION,
+    "insurance.production.report": REPORT_DATA,
+    "insurance.retention.report": REPORT_DATA,
+    "insurance.sales.target": {
+        "employee": REFUSED,
+        "reader": READ_ONLY,
+        "own": expect(OWN),
+        "own_reader": READ_ONLY,
+        "all": READ_ONLY,
+        "manager": FULL,
+    },
 }
 
 
@@ -118,6 +145,7 @@ class InsuranceMatrixSubjects(AccessMatrixMixin):
             {"name": "Foreign Pets", "company_id": other_company.id}
         )
         cls._matrix_clients = {}
+        cls._matrix_target_years = []
 
     @classmethod
     def _setup_matrix(cls, profiles, insurer, product):
@@ -299,7 +327,68 @@ class InsuranceMatrixSubjects(AccessMatrixMixin):
             "insurance.questionnaire.option",
         ):
             return self._matrix_questionnaire_subject(model, user)
+        if model in ANALYSIS_MODELS:
+            return self._matrix_analysis_subject(model, user)
         raise NotImplementedError(model)
+
+    def _matrix_analysis_subject(self, model, user):
+        if model == "insurance.sales.target":
+            return self._matrix_target_subject(user)
+        return self._matrix_report_subject(model, user)
+
+    def _matrix_report_subject(self, model, user):
+        """The analysis rows of a confirmed policy of each kind."""
+        kinds = ("own", "client", "other", "foreign")
+        policies = self.env["insurance.policy"].create(
+            [
+                dict(
+                    self._matrix_policy_values(kind, user),
+                    name=f"MATRIX-{model}-{user.login}-{kind}",
+                )
+                for kind in kinds
+            ]
+        )
+        policies.sudo().action_confirm()
+        self.env.flush_all()
+        # As superuser: the foreign row is of a company the test env is not in.
+        report = self.env[model].sudo()
+        records = {
+            kind: report.search([("policy_id", "=", policy.id)]).sudo(False)
+            for kind, policy in zip(kinds, policies, strict=True)
+        }
+        for kind, record in records.items():
+            self.assertEqual(len(record), 1, f"{model} has no row for {kind}")
+        # Nothing to create in a view.
+        return Subject(records, {"premium": 1.0}, {}, read_field="premium")
+
+    def _matrix_target_subject(self, user):
+        """The targets of the user, of a colleague, of the other company."""
+        users = {
+            "own": (user, self.matrix_company),
+            "other": (self.colleague, self.matrix_company),
+            "foreign": (self.foreign_user, self.matrix_other_company),
+        }
+
+        # One year per subject: a salesperson has one target a month.
+        year = 2030 + len(self._matrix_target_years)
+        self._matrix_target_years.append(year)
+
+        def target(kind, month):
+            target_user, company = users[kind]
+            return {
+                "user_id": target_user.id,
+                "company_id": company.id,
+                "date": f"{year}-{month:02d}-01",
+                "target_policy_count": 5,
+            }
+
+        model = self.env["insurance.sales.target"]
+        return Subject(
+            {kind: model.create(target(kind, 1)) for kind in users},
+            {"target_premium": 1000.0},
+            {kind: target(kind, 2) for kind in users},
+            read_field="target_policy_count",
+        )
 
     def _matrix_questionnaire_subject(self, model, user):
         """Questions of a product of the company (own), of a shared product

@@ -1,0 +1,144 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class InsuranceProductionReport(models.Model):
+    """The policies sold, month by month, beside the salespeople's targets.
+
+    A policy is production of the month its cover starts (a renewal prepared
+    months ahead counts when it takes over): every confirmed policy, also one
+    cancelled later, but not one cancelled before its cover began (it was
+    never in force). Amounts are the policy's, in its currency, as the
+    Premium and Commission analysis sums them.
+
+    The sales targets are rows of their own (a salesperson, a month, no
+    policy): grouped by client manager and month, the pivot shows the
+    policies, premium and commission sold beside the targets.
+    """
+
+    _name = "insurance.production.report"
+    _description = "Production Analysis"
+    _inherit = "insurance.policy.analysis"
+    _auto = False
+
+    date = fields.Date(string="Start Date", readonly=True)
+    state = fields.Selection(
+        [
+            ("active", "Active"),
+            ("expired", "Expired"),
+            ("renewed", "Renewed"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        readonly=True,
+    )
+    is_new_client = fields.Boolean(
+        string="New Client",
+        readonly=True,
+        help="The client's first policy with the broker.",
+    )
+    is_target = fields.Boolean(
+        string="Target", readonly=True, help="A row of a sales target."
+    )
+    policy_count = fields.Integer(string="Policies", readonly=True)
+    premium = fields.Monetary(readonly=True)
+    commission_amount = fields.Monetary(string="Commission", readonly=True)
+    new_client_count = fields.Integer(string="New Clients", readonly=True)
+    target_policy_count = fields.Integer(string="Target Policies", readonly=True)
+    target_premium = fields.Monetary(readonly=True)
+    target_commission = fields.Monetary(readonly=True)
+
+    _depends = {
+        "insurance.policy": [
+            "date_start",
+            "insurer_id",
+            "product_id",
+            "client_manager_id",
+            "business_type",
+            "partner_id",
+            "commercial_partner_id",
+            "company_id",
+            "currency_id",
+            "state",
+            "cancel_date",
+            "premium",
+            "commission_amount",
+        ],
+        "insurance.sales.target": [
+            "user_id",
+            "date",
+            "company_id",
+            "target_policy_count",
+            "target_premium",
+            "target_commission",
+        ],
+        "res.company": ["currency_id"],
+    }
+
+    def _query(self):
+        # Ids: a policy's row is twice its id, a target's twice its id plus
+        # one, so that both kinds of rows keep distinct, stable ids.
+        return SQL(
+            """
+            WITH produced AS (
+                SELECT policy.*,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY policy.company_id,
+                                        policy.commercial_partner_id
+                               ORDER BY policy.date_start, policy.id
+                       ) = 1 AS is_new_client
+                  FROM insurance_policy policy
+                 WHERE policy.state != 'draft'
+                   AND NOT (policy.state = 'cancelled'
+                            AND COALESCE(policy.cancel_date <= policy.date_start,
+                                         FALSE))
+            )
+            SELECT produced.id * 2 AS id,
+                   produced.id AS policy_id,
+                   produced.date_start AS date,
+                   produced.insurer_id,
+                   produced.product_id,
+                   produced.client_manager_id,
+                   produced.business_type,
+                   produced.partner_id,
+                   produced.commercial_partner_id,
+                   produced.company_id,
+                   produced.currency_id,
+                   produced.state,
+                   produced.is_new_client,
+                   FALSE AS is_target,
+                   1 AS policy_count,
+                   produced.premium,
+                   produced.commission_amount,
+                   CASE WHEN produced.is_new_client THEN 1 ELSE 0 END
+                       AS new_client_count,
+                   0 AS target_policy_count,
+                   0::numeric AS target_premium,
+                   0::numeric AS target_commission
+              FROM produced
+             UNION ALL
+            SELECT target.id * 2 + 1,
+                   NULL::integer,
+                   target.date,
+                   NULL::integer,
+                   NULL::integer,
+                   target.user_id,
+                   NULL::varchar,
+                   NULL::integer,
+                   NULL::integer,
+                   target.company_id,
+                   company.currency_id,
+                   NULL::varchar,
+                   FALSE,
+                   TRUE,
+                   0,
+                   0::numeric,
+                   0::numeric,
+                   0,
+                   target.target_policy_count,
+                   target.target_premium,
+                   target.target_commission
+              FROM insurance_sales_target target
+              JOIN res_company company ON company.id = target.company_id
+            """
+        )
