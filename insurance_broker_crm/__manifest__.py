@@ -13,6 +13,7 @@
     "data": [
         "security/insurance_broker_crm_security.xml",
         "security/ir.model.access.csv",
+        "security/insurance_funnel_report_security.xml",
         "security/insurance_task_report_security.xml",
         "data/crm_team_data.xml",
         "data/crm_lost_reason_data.xml",
@@ -38,6 +39,7 @@
         "views/insurance_crm_menus.xml",
         "views/res_config_settings_views.xml",
         "views/insurance_questionnaire_views.xml",
+        "views/insurance_funnel_report_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -17,3 +17,4 @@ from . import mail_activity
 from . import insurance_lateness_reason
 from . import mail_activity_lateness
 from . import insurance_task_report
+from . import insurance_funnel_report

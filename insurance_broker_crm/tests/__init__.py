@@ -36,3 +36,4 @@ from . import test_required_documents
 from . import test_document_pages
 from . import test_migration_documents
 from . import test_task_report
+from . import test_funnel_report

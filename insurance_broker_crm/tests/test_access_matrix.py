@@ -74,6 +74,17 @@ MATRIX = {
     },
     # The deal's checklist of documents: with their deal, as its quotes.
     "insurance.lead.document": LEAD_DATA,
+    # The funnel analysis: with their deals, as Odoo's activity analysis (a
+    # salesperson's own and the unassigned deals, every deal for "All
+    # Documents"); the insurance groups alone see none.
+    "insurance.funnel.report": {
+        "reader": REFUSED,
+        "own": REFUSED,
+        "sales_own": expect(CLIENTS),
+        "sales_all": READ_ONLY,
+        "sales_own_reader": expect(CLIENTS),
+        "sales_own_clients": expect(CLIENTS),
+    },
     # The numbers that called: for administrators only.
     "insurance.call.number": dict.fromkeys(PROFILES, REFUSED),
     # The lateness reasons: a list every user picks from; the managers edit it.
@@ -168,6 +179,8 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
         return Subject(records, {"summary": "Checked"}, {}, read_field="summary")
 
     def _matrix_subject(self, model, user):
+        if model == "insurance.funnel.report":
+            return self._matrix_funnel_report_subject(user)
         if model == "insurance.lateness.reason":
             reason = self.env[model].create({"name": f"Matrix reason {user.login}"})
             return Subject(
@@ -262,6 +275,24 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
             {kind: values(lead) for kind, lead in leads.items()},
             read_field=read_field,
         )
+
+    def _matrix_funnel_report_subject(self, user):
+        """The funnel row of the first stage of a deal of each kind; the
+        other company's deal in the sales pipeline too, to have a stage."""
+        leads = self._matrix_leads(user)
+        foreign = leads["foreign"]
+        foreign.team_id = self.team_sales
+        foreign.company_id = self.other_company  # the team proposed ours
+        self.assertTrue(foreign.stage_id)
+        report = self.env["insurance.funnel.report"]
+        records = {
+            kind: report.search([("lead_id", "=", lead.id)])
+            for kind, lead in leads.items()
+        }
+        for kind, record in records.items():
+            self.assertEqual(len(record), 1, f"no funnel row for {kind}")
+        # Nothing to create in a view.
+        return Subject(records, {"stage_sequence": 1}, {}, read_field="stage_id")
 
     def test_matrix(self):
         cells = self.check_matrix(MATRIX, self.matrix_users)
