@@ -1770,7 +1770,9 @@ class CrmLead(models.Model):
                 ["__count"],
             )
         )
-        todo = self.env.ref("mail.mail_activity_data_todo")
+        todo = self.env.ref(
+            "insurance_broker_crm.mail_activity_type_assign_renewal_manager"
+        )
         taken, unassigned = defaultdict(list), []
         for lead in self:
             manager = lead.insurance_client_manager_id
@@ -1992,7 +1994,7 @@ class CrmLead(models.Model):
     def _insurance_call_result_task(self):
         """Ask each lead's responsible to record the call's result, unless
         the lead has that task open already; return the leads given one."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
+        todo = self.env.ref("insurance_broker_crm.mail_activity_type_call_result")
         tasked = self.browse()
         for lead in self:
             user = lead.user_id or lead.team_id.user_id or self.env.user

@@ -37,3 +37,4 @@ from . import test_document_pages
 from . import test_migration_documents
 from . import test_task_report
 from . import test_funnel_report
+from . import test_migration_task_types

@@ -309,7 +309,8 @@ class TestStageAutomations(InsuranceCrmCommon, SMSCase):
         )
         self.assertEqual(task.user_id, self.salesman)
         self.assertEqual(
-            task.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+            task.activity_type_id,
+            self.env.ref("insurance_broker_crm.mail_activity_type_renewal_take"),
         )
 
     # Cost of automations ------------------------------------------------

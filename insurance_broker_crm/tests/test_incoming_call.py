@@ -127,7 +127,7 @@ class TestIncomingCall(HttpCase, InsuranceCrmCommon):
 
     def test_a_renewal_taken_into_work_gets_one_call_result_task(self):
         self.renewal.stage_id = self.stage["renewal_take"]
-        todo = self.env.ref("mail.mail_activity_data_todo")
+        todo = self.env.ref("insurance_broker_crm.mail_activity_type_call_result")
         response = self._call({"phone": "+37061234567"}, token=self.token)
         self.assertEqual(response.json()["result"], "task")
         task = self._call_results(self.renewal)

@@ -207,7 +207,9 @@ class TestHeadOfSalesTour(RoleTourCommon):
                 (
                     "mail_activity_type_id",
                     "=",
-                    self.env.ref("mail.mail_activity_data_todo").id,
+                    self.env.ref(
+                        "insurance_broker_crm.mail_activity_type_assign_renewal_manager"
+                    ).id,
                 ),
                 ("author_id", "=", self.head_of_sales.partner_id.id),
             ]
