@@ -38,3 +38,4 @@ from . import test_migration_documents
 from . import test_task_report
 from . import test_funnel_report
 from . import test_migration_task_types
+from . import test_ui_task_report
