@@ -140,6 +140,10 @@ class TestPipelineFilters(InsuranceCrmCommon):
         cls.done_task = deal(
             "Colleague's, my task done", cls.colleague, cls.today - 2 * day, cls.worker
         )
+        # Done two days late: with the reason a late task is done with.
+        cls.done_task.activity_ids.insurance_lateness_reason_id = cls.env.ref(
+            "insurance_broker_crm.lateness_reason_workload"
+        )
         cls.done_task.activity_ids.action_feedback(feedback="Done")
         cls.deals = (
             cls.mine_late
