@@ -15,6 +15,5 @@ from . import res_config_settings
 from . import mail_activity_type
 from . import mail_activity
 from . import insurance_lateness_reason
-from . import mail_activity_lateness
 from . import insurance_task_report
 from . import insurance_funnel_report

@@ -301,6 +301,19 @@ class TestTaskReport(InsuranceCrmCommon):
         self.assertFalse(task.insurance_done_late)
         self.assertEqual(task.insurance_days_late, 0)
 
+    def test_a_late_task_of_another_application_needs_no_reason(self):
+        # A contact's to-do is done as Odoo does it: only the deals' tasks
+        # are the broker's to account for.
+        with freeze_time("2026-04-01 09:00"):
+            task = self.client.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline="2026-04-02",
+                user_id=self.salesman.id,
+            )
+        with freeze_time("2026-04-10 15:00"):
+            task.action_feedback(feedback="Done")
+        self.assertFalse(task.exists() and task.active)
+
     def test_a_stage_move_closes_a_late_stage_task_without_a_reason(self):
         with freeze_time("2026-03-02 09:00:00"):  # a Monday
             lead = self.env["crm.lead"].create(
