@@ -76,10 +76,6 @@ class MailActivity(models.Model):
             if stage and stage.insurance_stage_code:
                 vals["insurance_stage_id"] = stage.id
 
-    def _action_done(self, feedback=False, attachment_ids=None):
-        self._check_required_to_mark_done()
-        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-
     def _check_required_to_mark_done(self):
         """A task whose type lists required fields is done only once its
         record has them (e.g. "set the next contact date")."""
@@ -177,8 +173,9 @@ class MailActivity(models.Model):
                 activity.insurance_late = activity.insurance_done_late
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        """A late task is done with a reason, which the done message keeps.
-        The pipeline's own closings pass ``insurance_lateness_auto``."""
+        """A late task is done with a reason, which the done message keeps
+        (the pipeline's own closings pass ``insurance_lateness_auto``), and
+        only once the fields its type requires are filled in."""
         now = fields.Datetime.now()
         # The deals' tasks only: a late task of another application (an
         # invoice's, a contact's) is done as Odoo does it.
@@ -211,4 +208,5 @@ class MailActivity(models.Model):
                 reason = f"{reason}: {late.insurance_lateness_note}"
             late_line = self.env._("Late: %s", reason)
             feedback = f"{feedback}\n{late_line}" if feedback else late_line
+        self._check_required_to_mark_done()
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
