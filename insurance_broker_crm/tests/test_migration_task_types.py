@@ -78,7 +78,7 @@ class TestMigrationTaskTypes(InsuranceCrmCommon):
             "UPDATE mail_activity SET active = FALSE, date_done = %s WHERE id = %s",
             ("2026-04-08", on_time.id),
         )
-        self._migrate("pre-task-lateness")
+        self._migrate("post-task-lateness")
         self.assertEqual(
             (late.insurance_done_late, late.insurance_days_late), (True, 2)
         )
