@@ -12,6 +12,8 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+    # Read what the database holds, not what a cache kept from before.
+    env.invalidate_all()
     Activity = env["mail.activity"]
     fields_to_compute = [
         Activity._fields["insurance_done_late"],
