@@ -7,31 +7,11 @@ from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, index_exists, split_every
 
+from ..tools.money import pro_rata_units, split_in_proportion
+
 _logger = logging.getLogger(__name__)
 
 REFUND_TYPE = {"out_invoice": "out_refund", "in_invoice": "in_refund"}
-
-
-def split_in_proportion(total, weights):
-    """Split the integer ``total`` in proportion to the integer ``weights``.
-
-    Each share is rounded half up (never beyond what is left) and the
-    remainder goes on the last one, so the shares add up to ``total``
-    exactly; equal shares when every weight is 0.
-    """
-    if not weights:
-        return []
-    weight_sum = sum(weights)
-    if weight_sum <= 0:
-        weights = [1] * len(weights)
-        weight_sum = len(weights)
-    shares = []
-    left = total
-    for weight in weights[:-1]:
-        share = min((2 * total * weight + weight_sum) // (2 * weight_sum), left)
-        shares.append(share)
-        left -= share
-    return [*shares, left]
 
 
 class InsuranceCommissionLine(models.Model):
@@ -392,10 +372,12 @@ class InsuranceCommissionLine(models.Model):
         """Commission ``policy`` earned when its cover ends on ``last_day``
         (included), pro rata to the days covered, in units of
         ``1 / factor`` (cents), rounded half up."""
-        term_days = (policy.date_end - policy.date_start).days + 1
-        covered_days = min(max((last_day - policy.date_start).days + 1, 0), term_days)
-        commission_units = round(policy.commission_amount * factor)
-        return (2 * commission_units * covered_days + term_days) // (2 * term_days)
+        return pro_rata_units(
+            round(policy.commission_amount * factor),
+            policy.date_start,
+            policy.date_end,
+            last_day,
+        )
 
     @api.model
     def _drop_stale_lines(self, policies):

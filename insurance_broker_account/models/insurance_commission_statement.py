@@ -1,5 +1,3 @@
-import hashlib
-import re
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -7,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_repr, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import (
     column_exists,
     constraint_definition,
@@ -15,22 +13,7 @@ from odoo.tools.sql import (
     table_exists,
 )
 
-
-def rows_hash(rows, decimal_places):
-    """SHA-256 of a statement's rows, as they read whatever the file: each
-    row's policy number (case and spaces aside), month and commission, in
-    any order; a row listed twice counts twice."""
-    keys = sorted(
-        "\t".join(
-            (
-                re.sub(r"\s+", "", row["policy_number"] or "").upper(),
-                row["period"].strftime("%Y-%m") if row["period"] else "",
-                float_repr((row["commission"] or 0.0) + 0.0, decimal_places),
-            )
-        )
-        for row in rows
-    )
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+from ..tools.statement_hash import rows_hash
 
 
 class InsuranceCommissionStatement(models.Model):

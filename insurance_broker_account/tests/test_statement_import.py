@@ -9,10 +9,6 @@ from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import file_open, mute_logger
 from odoo.tools.convert import convert_file
 
-from ..wizards.insurance_commission_statement_import import (
-    parse_number,
-    parse_period,
-)
 from .statement_common import InsuranceStatementCommon
 
 
@@ -515,54 +511,6 @@ class TestStatementImport(InsuranceStatementCommon):
     # ------------------------------------------------------------
     # Parsing
     # ------------------------------------------------------------
-
-    def test_parse_number(self):
-        cases = {
-            "150": 150.0,
-            "150,5": 150.5,
-            "1.234,56": 1234.56,
-            "1,234.56": 1234.56,
-            "1 234,56": 1234.56,
-            "1\u00a0234,56 €": 1234.56,
-            "1.234.567": 1234567.0,
-            "-12,50": -12.5,
-            "(12,50)": -12.5,
-            "12.50-": -12.5,
-            12: 12.0,
-            12.25: 12.25,
-            "abc": None,
-            "12 EUR": None,
-            "1,2,3.4.5": None,
-            True: None,
-        }
-        for value, number in cases.items():
-            with self.subTest(value=value):
-                self.assertEqual(parse_number(value), number)
-
-    def test_parse_period(self):
-        march = datetime.date(2026, 3, 1)
-        cases = {
-            "2026-03": march,
-            "2026/3": march,
-            "2026-03-31": march,
-            "2026-03-31 00:00:00": march,
-            "03/2026": march,
-            "3.2026": march,
-            "31.03.2026": march,
-            "15/03/2026": march,
-            "03/15/2026": march,
-            "202603": march,
-            202603: march,
-            "13/2026": None,
-            "2026-13": None,
-            "soon": None,
-            "": None,
-        }
-        for value, period in cases.items():
-            with self.subTest(value=value):
-                self.assertEqual(parse_period(value), period)
-        self.assertEqual(parse_period(datetime.date(2026, 3, 17)), march)
-        self.assertEqual(parse_period(datetime.datetime(2026, 3, 17, 10, 0)), march)
 
     def test_sample_files_of_the_demo(self):
         """The sample files shipped in demo/ read without an unusable row."""
