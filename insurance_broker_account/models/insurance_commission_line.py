@@ -606,12 +606,14 @@ class InsuranceCommissionLine(models.Model):
     @api.model
     def _commission_invoice_documents(self, lines, date_to, date_from):
         """The commission invoice of ``lines`` (one insurer, currency and
-        company): one invoice line per policy, one more for its chargeback."""
+        company): one invoice line per policy, one more for its chargeback.
+        The values come from the ``_prepare_commission_invoice_*`` hooks."""
         if not lines:
             return []
         company = lines.company_id
-        insurer = lines.insurer_id
-        Line = self.with_context(lang=insurer.lang or self.env.lang)
+        # The labels in the insurer's language: the hooks are called on the
+        # model in that language (the records keep the caller's).
+        Line = self.with_context(lang=lines.insurer_id.lang or self.env.lang)
         product = self._commission_product()
         tax = self._commission_tax(company)
         by_policy = defaultdict(
@@ -621,63 +623,81 @@ class InsuranceCommissionLine(models.Model):
             lambda line: (line.policy_number or "", line.date, line.id)
         ):
             by_policy[line.policy_id][line.kind] |= line
-        invoice_lines = []
-        for policy, kinds in by_policy.items():
-            description = Line._policy_description(policy)
-            for kind, kind_lines in kinds.items():
-                amount = sum(kind_lines.mapped("amount"))
-                if not kind_lines or policy.currency_id.is_zero(amount):
-                    continue
-                label = description
-                if kind == "chargeback":
-                    label = Line.env._(
-                        "Chargeback, cancelled on %(date)s: %(policy)s",
-                        date=format_date(Line.env, policy.cancel_date),
-                        policy=description,
-                    )
-                invoice_lines.append(
-                    (
-                        {
-                            "product_id": product.id,
-                            "name": label,
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.set(tax.ids)],
-                            "insurance_policy_id": policy.id,
-                        },
-                        kind_lines,
-                    )
-                )
+        invoice_lines = [
+            (
+                Line._prepare_commission_invoice_line_values(
+                    policy, kind_lines, product, tax
+                ),
+                kind_lines,
+            )
+            for policy, kinds in by_policy.items()
+            for kind_lines in kinds.values()
+            if kind_lines
+            and not policy.currency_id.is_zero(sum(kind_lines.mapped("amount")))
+        ]
         if not invoice_lines:
             return []
         return [
             (
                 company,
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": insurer.id,
-                    "invoice_date": date_to,
-                    "currency_id": lines.currency_id.id,
-                    "insurance_move_kind": "commission",
-                    "invoice_origin": Line._period_label(
-                        Line.env._("Insurance commission"), date_to, date_from
-                    ),
-                },
+                Line._prepare_commission_invoice_values(lines, date_to, date_from),
                 invoice_lines,
             )
         ]
 
     @api.model
+    def _prepare_commission_invoice_values(self, lines, date_to, date_from):
+        """Values to create the commission invoice of ``lines`` (one insurer,
+        currency and company) for the period up to ``date_to``, without its
+        lines; called on the model in the insurer's language. A negative
+        total turns it into a credit note (``_create_insurance_moves``)."""
+        return {
+            "move_type": "out_invoice",
+            "partner_id": lines.insurer_id.id,
+            "invoice_date": date_to,
+            "currency_id": lines.currency_id.id,
+            "insurance_move_kind": "commission",
+            "invoice_origin": self._period_label(
+                self.env._("Insurance commission"), date_to, date_from
+            ),
+        }
+
+    @api.model
+    def _prepare_commission_invoice_line_values(self, policy, lines, product, tax):
+        """Values to create the commission invoice line of ``lines``: the
+        commission lines of one kind (expected, or the chargeback) of
+        ``policy``, invoiced as ``product`` with ``tax``; called on the model
+        in the insurer's language. ``price_unit`` and ``quantity`` are
+        required: their product is the line's share of the invoice total."""
+        description = self._policy_description(policy)
+        label = description
+        if lines[:1].kind == "chargeback":
+            label = self.env._(
+                "Chargeback, cancelled on %(date)s: %(policy)s",
+                date=format_date(self.env, policy.cancel_date),
+                policy=description,
+            )
+        return {
+            "product_id": product.id,
+            "name": label,
+            "quantity": 1,
+            "price_unit": sum(lines.mapped("amount")),
+            "tax_ids": [Command.set(tax.ids)],
+            "insurance_policy_id": policy.id,
+        }
+
+    @api.model
     def _insurer_bill_documents(self, installments, chargebacks, date_to, date_from):
         """The insurer's bill of the paid ``installments`` and the
         ``chargebacks`` (one insurer, currency and company, or one policy):
-        for each instalment the premium collected, less the commission."""
+        for each instalment the premium collected, less the commission. The
+        values come from the ``_prepare_insurer_bill_*`` hooks."""
         policies = installments.policy_id | chargebacks.policy_id
         if not policies:
             return []
         company = policies.company_id
-        insurer = policies.insurer_id
-        Line = self.with_context(lang=insurer.lang or self.env.lang)
+        # See _commission_invoice_documents: labels in the insurer's language.
+        Line = self.with_context(lang=policies.insurer_id.lang or self.env.lang)
         commission_product = self._commission_product()
         commission_account = commission_product.with_company(
             company
@@ -696,34 +716,9 @@ class InsuranceCommissionLine(models.Model):
         for installment in installments.sorted(
             lambda i: (i.policy_id.name or "", i.sequence, i.id)
         ):
-            policy = installment.policy_id
-            premium_move = installment.move_id
-            premium_line = premium_move.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product"
-            )[:1]
-            links = {
-                "insurance_policy_id": policy.id,
-                "insurance_installment_id": installment.id,
-            }
             bill_lines.append(
                 (
-                    {
-                        **links,
-                        "product_id": policy.product_id.product_id.id,
-                        "name": Line.env._(
-                            "Premium collected, %(installment)s · %(client)s · "
-                            "%(product)s",
-                            installment=installment.display_name,
-                            client=policy.partner_id.display_name,
-                            product=policy.product_id.name or "",
-                        ),
-                        "quantity": 1,
-                        "price_unit": premium_move.amount_total,
-                        # The premium leaves the account the client's invoice
-                        # put it on: it only passes through the broker.
-                        "account_id": premium_line.account_id.id or False,
-                        "tax_ids": [Command.clear()],
-                    },
+                    Line._prepare_insurer_bill_premium_line_values(installment),
                     self.browse(),
                 )
             )
@@ -731,18 +726,9 @@ class InsuranceCommissionLine(models.Model):
             if commission:
                 bill_lines.append(
                     (
-                        {
-                            **links,
-                            "product_id": commission_product.id,
-                            "name": Line.env._(
-                                "Commission retained, %(installment)s",
-                                installment=installment.display_name,
-                            ),
-                            "quantity": 1,
-                            "price_unit": -commission.amount,
-                            "account_id": commission_account.id or False,
-                            "tax_ids": [Command.clear()],
-                        },
+                        Line._prepare_insurer_bill_commission_line_values(
+                            commission, commission_product, commission_account
+                        ),
                         commission,
                     )
                 )
@@ -751,43 +737,112 @@ class InsuranceCommissionLine(models.Model):
         ):
             bill_lines.append(
                 (
-                    {
-                        "insurance_policy_id": chargeback.policy_id.id,
-                        "product_id": commission_product.id,
-                        "name": Line.env._(
-                            "Commission given back, cancelled on %(date)s: %(policy)s",
-                            date=format_date(Line.env, chargeback.date),
-                            policy=Line._policy_description(chargeback.policy_id),
-                        ),
-                        "quantity": 1,
-                        "price_unit": -chargeback.amount,
-                        "account_id": commission_account.id or False,
-                        "tax_ids": [Command.clear()],
-                    },
+                    Line._prepare_insurer_bill_commission_line_values(
+                        chargeback, commission_product, commission_account
+                    ),
                     chargeback,
                 )
             )
+        # No account or product: the bill's defaults (journal, partner).
         for values, _lines in bill_lines:
-            if not values["account_id"]:
-                del values["account_id"]
-            if not values["product_id"]:
-                del values["product_id"]
-        move_values = {
+            for name in ("account_id", "product_id"):
+                if name in values and not values[name]:
+                    del values[name]
+        return [
+            (
+                company,
+                Line._prepare_insurer_bill_values(
+                    installments, chargebacks, date_to, date_from
+                ),
+                bill_lines,
+            )
+        ]
+
+    @api.model
+    def _prepare_insurer_bill_values(
+        self, installments, chargebacks, date_to, date_from
+    ):
+        """Values to create the insurer's bill of the paid ``installments``
+        and the ``chargebacks`` up to ``date_to``, without its lines; called
+        on the model in the insurer's language. A bill per policy (the
+        company's grouping) is linked to its policy."""
+        policies = installments.policy_id | chargebacks.policy_id
+        company = policies.company_id
+        values = {
             "move_type": "in_invoice",
-            "partner_id": insurer.id,
+            "partner_id": policies.insurer_id.id,
             "invoice_date": date_to,
             "currency_id": (
                 installments.move_id.currency_id[:1] or policies.currency_id[:1]
             ).id,
             "insurance_move_kind": "insurer_bill",
-            "ref": Line._period_label(
-                Line.env._("Premiums collected"), date_to, date_from
+            "ref": self._period_label(
+                self.env._("Premiums collected"), date_to, date_from
             ),
         }
         if len(policies) == 1 and company.insurance_insurer_bill_grouping == "policy":
-            move_values["insurance_policy_id"] = policies.id
-            move_values["ref"] = f"{policies.name} · {move_values['ref']}"
-        return [(company, move_values, bill_lines)]
+            values["insurance_policy_id"] = policies.id
+            values["ref"] = f"{policies.name} · {values['ref']}"
+        return values
+
+    @api.model
+    def _prepare_insurer_bill_premium_line_values(self, installment):
+        """Values to create the bill line of the premium the broker collected
+        for the paid ``installment``: what its client invoice totals, on the
+        account that invoice put it on; called on the model in the insurer's
+        language."""
+        policy = installment.policy_id
+        premium_move = installment.move_id
+        premium_line = premium_move.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )[:1]
+        return {
+            "insurance_policy_id": policy.id,
+            "insurance_installment_id": installment.id,
+            "product_id": policy.product_id.product_id.id,
+            "name": self.env._(
+                "Premium collected, %(installment)s · %(client)s · %(product)s",
+                installment=installment.display_name,
+                client=policy.partner_id.display_name,
+                product=policy.product_id.name or "",
+            ),
+            "quantity": 1,
+            "price_unit": premium_move.amount_total,
+            # The premium leaves the account the client's invoice put it on:
+            # it only passes through the broker.
+            "account_id": premium_line.account_id.id or False,
+            "tax_ids": [Command.clear()],
+        }
+
+    @api.model
+    def _prepare_insurer_bill_commission_line_values(
+        self, commission, product, account
+    ):
+        """Values to create the bill line that settles the commission line
+        ``commission``: the commission the broker retains on an instalment
+        (an expected line), or gives back (a chargeback), as ``product`` on
+        ``account``; called on the model in the insurer's language."""
+        values = {
+            "insurance_policy_id": commission.policy_id.id,
+            "product_id": product.id,
+            "quantity": 1,
+            "price_unit": -commission.amount,
+            "account_id": account.id or False,
+            "tax_ids": [Command.clear()],
+        }
+        if commission.kind == "chargeback":
+            values["name"] = self.env._(
+                "Commission given back, cancelled on %(date)s: %(policy)s",
+                date=format_date(self.env, commission.date),
+                policy=self._policy_description(commission.policy_id),
+            )
+        else:
+            values["insurance_installment_id"] = commission.installment_id.id
+            values["name"] = self.env._(
+                "Commission retained, %(installment)s",
+                installment=commission.installment_id.display_name,
+            )
+        return values
 
     @api.model
     def _create_insurance_moves(self, documents):

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time, tagged
@@ -161,6 +163,55 @@ class TestCommissionInvoice(InsuranceAccountCommon):
         self.assertEqual(self.Line.search([("move_line_id", "!=", False)]), settled)
         self.assertEqual(invoices.mapped("state"), ["posted", "posted"])
         self.assertEqual(sorted(invoices.mapped("amount_total")), [6.0, 217.5])
+
+    def test_prepare_hooks_are_extended_by_other_addons(self):
+        """An addon extending the ``_prepare_*`` hooks with ``super()``
+        (here: the insurer's reference on the invoice, a discount on its
+        lines) finds its values on the invoice; the commission stays settled
+        by its line."""
+        Line = type(self.Line)
+        prepare_invoice = Line._prepare_commission_invoice_values
+        prepare_line = Line._prepare_commission_invoice_line_values
+
+        def prepare_invoice_with_reference(model, lines, date_to, date_from):
+            values = prepare_invoice(model, lines, date_to, date_from)
+            return {**values, "ref": f"Agency agreement {lines.insurer_id.name}"}
+
+        def prepare_line_with_discount(model, policy, lines, product, tax):
+            return {**prepare_line(model, policy, lines, product, tax), "discount": 50}
+
+        with (
+            patch.object(
+                Line,
+                "_prepare_commission_invoice_values",
+                prepare_invoice_with_reference,
+            ),
+            patch.object(
+                Line,
+                "_prepare_commission_invoice_line_values",
+                prepare_line_with_discount,
+            ),
+        ):
+            invoices = self.Line._create_commission_invoices(
+                "2026-01-31", date_from="2026-01-01", insurers=self.insurer_direct
+            )
+        self.assertRecordValues(
+            invoices,
+            [
+                {
+                    "ref": "Agency agreement Beta Assurance (insurer collects)",
+                    "invoice_origin": "Insurance commission 01/01/2026 – 01/31/2026",
+                    "amount_total": 108.75,
+                }
+            ],
+        )
+        self.assertEqual(invoices.invoice_line_ids.mapped("discount"), [50.0, 50.0])
+        self.assertEqual(
+            self.policy_single.commission_line_ids.move_line_id,
+            invoices.invoice_line_ids.filtered(
+                lambda line: line.insurance_policy_id == self.policy_single
+            ),
+        )
 
     def test_configured_tax(self):
         """A tax set in the settings is used as it is."""

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import SUPERUSER_ID, Command
 from odoo.tests import freeze_time, tagged
 
@@ -168,6 +170,56 @@ class TestInsurerBill(InsuranceAccountCommon):
             quarterly.commission_line_ids.filtered(
                 lambda line: line.installment_id in self.q3 | self.q4
             ).move_line_id
+        )
+
+    def test_prepare_hooks_are_extended_by_other_addons(self):
+        """The insurer bill's hooks extended with ``super()``: the bill's
+        payment reference and the lines' labels of another addon are on the
+        bill, its amounts unchanged."""
+        self._invoice_and_pay(self.q1, "2026-01-01", "2026-01-12")
+        Line = type(self.Line)
+        prepare_bill = Line._prepare_insurer_bill_values
+        prepare_premium = Line._prepare_insurer_bill_premium_line_values
+        prepare_commission = Line._prepare_insurer_bill_commission_line_values
+
+        def prepare_bill_with_reference(model, installments, *args):
+            values = prepare_bill(model, installments, *args)
+            return {**values, "payment_reference": "BROKER-2026-01"}
+
+        def prepare_premium_tagged(model, installment):
+            values = prepare_premium(model, installment)
+            return {**values, "name": f"[P] {values['name']}"}
+
+        def prepare_commission_tagged(model, commission, *args):
+            values = prepare_commission(model, commission, *args)
+            return {**values, "name": f"[C] {values['name']}"}
+
+        with (
+            patch.object(
+                Line, "_prepare_insurer_bill_values", prepare_bill_with_reference
+            ),
+            patch.object(
+                Line,
+                "_prepare_insurer_bill_premium_line_values",
+                prepare_premium_tagged,
+            ),
+            patch.object(
+                Line,
+                "_prepare_insurer_bill_commission_line_values",
+                prepare_commission_tagged,
+            ),
+        ):
+            bill = self.Line._create_insurer_bills("2026-01-31")
+        self.assertRecordValues(
+            bill, [{"payment_reference": "BROKER-2026-01", "amount_total": 270.0}]
+        )
+        self.assertEqual(
+            [name[:4] for name in bill.invoice_line_ids.sorted("id").mapped("name")],
+            ["[P] ", "[C] "],
+        )
+        self.assertEqual(
+            self.q1.commission_line_ids.move_line_id,
+            bill.invoice_line_ids.sorted("id")[1],
         )
 
     def test_instalment_never_billed_twice(self):
