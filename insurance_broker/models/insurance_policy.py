@@ -1,15 +1,16 @@
 import logging
 import math
-import socket
 from collections import defaultdict
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from ..tools.chatter import log_tracked_change
+from ..tools.cron import cron_batches
 from .insurance_bounded_mixin import (
     DATE,
     MAX_TERM_MONTHS,
@@ -638,8 +639,8 @@ class InsurancePolicy(models.Model):
             )
         # One batched chatter note per policy instead of mail's one-by-one
         # tracking: confirming thousands of policies stays a few queries.
-        self.with_context(tracking_disable=True)._write_state({"state": "active"})
-        self._log_state_change("draft", "active")
+        self.with_context(mail_notrack=True)._write_state({"state": "active"})
+        log_tracked_change(self, "state", dict.fromkeys(self.ids, "draft"))
         self._generate_installments()
         self._mark_clients()
         for policy in self.filtered("predecessor_id"):
@@ -877,40 +878,39 @@ class InsurancePolicy(models.Model):
         return self.env["insurance.policy.installment"].create(values)
 
     @api.model
-    def _cron_expire_policies(self, batch_size=None):
-        """Mark active policies whose end date has passed as expired.
+    def _cron_expire_policies(self, batch_size=None, today=None):
+        """Mark active policies whose end date has passed (before ``today``,
+        by default the day in the user's time zone) as expired.
 
-        Set-wise and resumable: one query selects a batch, one UPDATE changes
-        it (only rows still active, so an overlapping run changes nothing
-        twice), the chatter gets the tracked note mail would write, what
-        depends on the state is recomputed, the batch is committed and
-        reported to ir.cron; a run interrupted half-way resumes where it
-        stopped.
+        In batches (``cron_batches``: committed under ir.cron, reported, a
+        run interrupted half-way resumes where it stopped): each batch is
+        locked (only policies still active, so an overlapping run changes
+        nothing twice), written by the ORM's ``write`` with mail's tracking
+        off, and given its chatter notes in one batched create
+        (``log_tracked_change``), where mail would post them one by one.
         """
         batch_size = batch_size or self._EXPIRY_BATCH_SIZE
-        today = fields.Date.context_today(self)
+        today = today or fields.Date.context_today(self)
         # One query selects every policy to expire (ids only; it uses the
         # partial index on the end date of active policies).
         to_expire = self.search(
             [("state", "=", "active"), ("date_end", "<", today)], order="id"
         )
         done = 0
-        for start in range(0, len(to_expire), batch_size):
-            batch = to_expire[start : start + batch_size]
-            # A policy a user holds is left for the next run, not waited for.
-            locked = batch._lock_in_state("active")
-            done += len(locked._set_state_sql("active", "expired"))
-            self.env["ir.cron"]._notify_progress(
-                done=start + len(batch),
-                remaining=max(len(to_expire) - start - len(batch), 0),
-            )
-            # Commit each batch only when run by ir.cron: called from code or
-            # data files, the caller owns the transaction.
-            if self.env.context.get("cron_id") and not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()
+        for batch in cron_batches(to_expire, batch_size):
+            done += len(batch._expire())
         _logger.info("Policy expiry: %s policies marked expired", done)
         return done
+
+    def _expire(self):
+        """Mark the policies of ``self`` still active as expired, as the
+        expiry cron does: locked (a policy a user holds is left for the next
+        run, not waited for), written with mail's tracking off, their notes
+        logged in one batch. Returns the policies expired."""
+        locked = self._lock_in_state("active")
+        locked.with_context(mail_notrack=True)._write_state({"state": "expired"})
+        log_tracked_change(locked, "state", dict.fromkeys(locked.ids, "active"))
+        return locked
 
     def _lock_in_state(self, state):
         """The policies of ``self`` still in ``state``, locked until the
@@ -939,91 +939,6 @@ class InsurancePolicy(models.Model):
             except psycopg2.errors.SerializationFailure:
                 _logger.info("Policy %s changed meanwhile: left as it is", policy_id)
         return self.browse(locked)
-
-    def _set_state_sql(self, old_state, new_state):
-        """Move the policies still in ``old_state`` to ``new_state`` with one
-        UPDATE, keeping the ORM's invariants: write date and user, the cache,
-        the stored fields that depend on the state, and the tracked note in
-        the chatter. Returns the policies that changed."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE insurance_policy
-                      SET state = %(new)s, write_uid = %(uid)s, write_date = %(now)s
-                    WHERE id = ANY(%(ids)s) AND state = %(old)s
-                RETURNING id""",
-                new=new_state,
-                old=old_state,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                ids=self.ids,
-            )
-        )
-        changed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        self.invalidate_recordset(["state", "write_uid", "write_date"])
-        changed.modified(["state"])
-        changed._log_state_change(old_state, new_state, sql=True)
-        self.env.flush_all()
-        return changed
-
-    def _log_state_change(self, old_state, new_state, sql=False):
-        """The chatter note mail's tracking writes for a state change, for all
-        the policies at once: one message each, with its tracking value."""
-        if not self:
-            return
-        col_info = self.fields_get(
-            ["state"], attributes=("string", "type", "selection")
-        )
-        tracking = self.env["mail.tracking.value"]._create_tracking_values(
-            old_state, new_state, "state", col_info["state"], self[:1]
-        )
-        if not sql:
-            messages = self._message_log_batch(dict.fromkeys(self.ids, ""))
-            self.env["mail.tracking.value"].sudo().create(
-                [dict(tracking, mail_message_id=message.id) for message in messages]
-            )
-            return
-        # The same rows as _message_log_batch writes, inserted set-wise.
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
-        self.env.cr.execute(
-            SQL(
-                """WITH message AS (
-                    INSERT INTO mail_message (
-                        model, res_id, message_type, subtype_id, is_internal,
-                        author_id, email_from, reply_to, body, date, message_id,
-                        email_add_signature, create_uid, create_date, write_uid,
-                        write_date)
-                    SELECT %(model)s, res_id, 'notification', %(subtype)s, TRUE,
-                           %(author)s, %(email_from)s, %(reply_to)s, '', %(now)s,
-                           '<' || md5(random()::text) || '-openerp-message-notify-'
-                               || res_id || %(host)s || '>',
-                           FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(ids)s) AS res_id
-                    RETURNING id
-                )
-                INSERT INTO mail_tracking_value (
-                    field_id, old_value_char, new_value_char, mail_message_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(field)s, %(old)s, %(new)s, message.id,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM message""",
-                model=self._name,
-                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                author=author_id,
-                email_from=email_from,
-                reply_to=self.env["mail.thread"]._notify_get_reply_to(
-                    default=email_from
-                )[False],
-                now=fields.Datetime.now(),
-                host="@" + socket.gethostname(),
-                uid=self.env.uid,
-                ids=self.ids,
-                field=tracking["field_id"],
-                old=tracking["old_value_char"],
-                new=tracking["new_value_char"],
-            )
-        )
-        self.env["mail.message"].invalidate_model()
-        self.invalidate_recordset(["message_ids"])
 
     # ------------------------------------------------------------
     # CRUD

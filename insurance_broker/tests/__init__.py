@@ -12,6 +12,7 @@ from . import test_policy_form
 from . import test_ui
 from . import test_bad_input
 from . import test_demo_users
+from . import test_sql_writes
 from . import test_translation_template
 from . import test_demo_languages
 from . import test_questionnaire_question

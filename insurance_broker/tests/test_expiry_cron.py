@@ -75,3 +75,35 @@ class TestExpiryCron(InsuranceCommon):
         cron = self.env.ref("insurance_broker.ir_cron_expire_policies")
         cron.method_direct_trigger()
         self.assertEqual(set(self.ended.mapped("state")), {"expired"})
+
+    @freeze_time("2026-03-01")
+    def test_the_note_is_the_one_mail_tracking_writes(self):
+        """The cron's batched note is the one mail's tracking writes for the
+        same change made by an ordinary tracked write: author, kind,
+        subtype, text and the change recorded."""
+        by_cron, by_write = self.ended[:2]
+        by_write._write_state({"state": "expired"})
+        self.env["insurance.policy"]._cron_expire_policies()
+        self._flush_tracking()
+
+        def note(policy):
+            message = policy.message_ids.filtered(
+                lambda message: (
+                    "Expired" in message.tracking_value_ids.mapped("new_value_char")
+                )
+            )
+            self.assertEqual(len(message), 1)
+            value = message.tracking_value_ids
+            return (
+                message.author_id,
+                message.message_type,
+                message.subtype_id,
+                message.is_internal,
+                str(message.body),
+                value.field_id.name,
+                value.old_value_char,
+                value.new_value_char,
+            )
+
+        self.assertEqual(note(by_cron), note(by_write))
+        self.assertEqual(note(by_cron)[-3:], ("state", "Active", "Expired"))

@@ -29,15 +29,15 @@ class TestAccountSudo(DebtorCommon):
 
     @classmethod
     def _active_policy(cls, **values):
-        """An active policy with one instalment, put in force the way the
-        expiry cron changes states (set-wise), so that confirming does not
+        """An active policy with one instalment, its state written directly
+        (as the expiry cron changes states), so that confirming does not
         open the CRM's renewal deal: this test is about the accounting
         addon's superuser paths only."""
         policy = cls._create_policy(confirm=False, **values)
         cls.env["insurance.policy.installment"].create(
             {"policy_id": policy.id, "date_due": "2026-01-20", "amount": 100.0}
         )
-        policy._set_state_sql("draft", "active")
+        policy._write_state({"state": "active"})
         return policy
 
     def test_credit_notes_only_for_the_users_own_cancellation(self):

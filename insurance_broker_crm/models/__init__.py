@@ -4,6 +4,7 @@ from . import insurance_lead_driver
 from . import insurance_lead_document
 from . import crm_lead
 from . import crm_lead_offer
+from . import crm_lead_renewal
 from . import crm_lead_renewal_notice
 from . import insurance_questionnaire_answer
 from . import crm_lead_questionnaire

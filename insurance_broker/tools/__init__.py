@@ -1,0 +1,1 @@
+"""Helpers the suite's addons share: plain functions over records, no models."""
