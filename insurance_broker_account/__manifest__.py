@@ -2,7 +2,7 @@
     "name": "Insurance Broker Invoicing",
     "summary": "Premium invoices from policy instalments, commissions, insurer "
     "statements, producer shares, debtors and reminders in Odoo Invoicing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/insurance-broker-suite/insurance-broker",
     "author": "Insurance Broker Suite",

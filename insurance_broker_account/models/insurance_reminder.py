@@ -3,13 +3,12 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
-from odoo.tools import SQL, create_index, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
-# Premium invoices the client still owes: the reminders follow them, and a
-# partial index on their due date keeps the daily selection off the rest of
-# the journal (paid, in payment and reversed invoices are never reminded).
+# Premium invoices the client still owes: the reminders follow them (paid,
+# in payment and reversed invoices are never reminded).
 UNPAID_STATES = ("not_paid", "partial")
 
 
@@ -67,7 +66,8 @@ class InsuranceReminder(models.Model):
         required=True,
         # Only the recording query makes reminders to send; any other
         # reminder (the history of reminders sent before the module, those
-        # there at its upgrade) was sent. Same default in the database.
+        # there at its upgrade) was sent. A row inserted by SQL gives its
+        # state, as the recording query does: no default in the database.
         default="sent",
         readonly=True,
         index=True,
@@ -108,25 +108,6 @@ class InsuranceReminder(models.Model):
             "A reminder is sent once per invoice and level.",
         ),
     ]
-
-    def init(self):
-        res = super().init()
-        create_index(
-            self.env.cr,
-            "account_move_insurance_premium_unpaid_due_index",
-            "account_move",
-            ["invoice_date_due"],
-            where="insurance_move_kind = 'premium' AND state = 'posted' "
-            "AND payment_state IN ('not_paid', 'partial', 'blocked')",
-        )
-        # Rows written by SQL without a state (an import of the reminders
-        # sent before the module, the benchmark's history) are reminders
-        # already sent, as for the field's default; the recording query
-        # gives its rows the state to send.
-        self.env.cr.execute(
-            SQL("ALTER TABLE insurance_reminder ALTER COLUMN state SET DEFAULT 'sent'")
-        )
-        return res
 
     # ------------------------------------------------------------
     # CRON
