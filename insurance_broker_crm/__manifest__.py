@@ -2,7 +2,7 @@
     "name": "Insurance Broker CRM",
     "summary": "The broker's pipelines (sales, fulfilment, renewal, lost), insurance "
     "data and quotes from several insurers on the lead",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Insurance",
     "website": "https://github.com/insurance-broker-suite/insurance-broker",
     "author": "Insurance Broker Suite",

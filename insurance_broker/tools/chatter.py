@@ -101,6 +101,10 @@ def _log_notes(records, notes):
                 "email_from": email_from,
                 "model": records._name,
                 "res_id": record.id,
+                # not computed record by record (as _message_log_batch)
+                "record_alias_domain_id": False,
+                "record_company_id": False,
+                "record_name": False,
                 "message_type": "notification",
                 "is_internal": True,
                 "subtype_id": subtype.id if subtype else note_subtype,

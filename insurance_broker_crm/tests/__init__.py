@@ -38,4 +38,5 @@ from . import test_migration_documents
 from . import test_task_report
 from . import test_funnel_report
 from . import test_migration_task_types
+from . import test_migration_stage_rules
 from . import test_ui_task_report
