@@ -897,7 +897,7 @@ class InsurancePolicy(models.Model):
             [("state", "=", "active"), ("date_end", "<", today)], order="id"
         )
         done = 0
-        for batch in cron_batches(to_expire, batch_size):
+        for batch in cron_batches(self.env, to_expire, batch_size):
             done += len(batch._expire())
         _logger.info("Policy expiry: %s policies marked expired", done)
         return done

@@ -3,9 +3,11 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, index_exists, split_every
+
+from odoo.addons.insurance_broker.tools.cron import cron_batches
 
 from ..tools.money import pro_rata_units, split_in_proportion
 
@@ -582,21 +584,11 @@ class InsuranceCommissionLine(models.Model):
         creates and posts them at once, and is committed when run by ir.cron.
         """
         moves = self.env["account.move"]
-        for start in range(0, len(groups), self._INVOICE_BATCH_SIZE):
+        for batch in cron_batches(self.env, groups, self._INVOICE_BATCH_SIZE):
             documents = []
-            for group in groups[start : start + self._INVOICE_BATCH_SIZE]:
+            for group in batch:
                 documents += make_documents(lock(group))
             moves |= self._create_insurance_moves(documents)
-            self.env["ir.cron"]._notify_progress(
-                done=min(start + self._INVOICE_BATCH_SIZE, len(groups)),
-                remaining=max(len(groups) - start - self._INVOICE_BATCH_SIZE, 0),
-            )
-            # Commit each batch only when run by ir.cron: called from a
-            # button or a data file, the caller owns the transaction.
-            if self.env.context.get("cron_id") and not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            # What the batch read is not needed any more: memory stays flat.
-            self.env.invalidate_all()
         return moves
 
     # ------------------------------------------------------------

@@ -5,9 +5,11 @@ import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, html2plaintext
+
+from odoo.addons.insurance_broker.tools.cron import cron_batch_done
 
 _logger = logging.getLogger(__name__)
 
@@ -211,9 +213,6 @@ class InsurancePolicyInstallment(models.Model):
             for start in range(0, len(ids), batch_size)
         ]
         total = sum(len(ids) for ids in by_company.values())
-        in_cron = (
-            bool(self.env.context.get("cron_id")) and not modules.module.current_test
-        )
         moves = self.env["account.move"]
         done = 0
         for company_id, ids in batches:
@@ -221,12 +220,7 @@ class InsurancePolicyInstallment(models.Model):
                 self.env["res.company"].browse(company_id), ids
             )
             done += len(ids)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-            # Commit each batch only when run by ir.cron: called from a button
-            # or from code, the caller owns the transaction. The next batch
-            # then also sees what an overlapping run committed meanwhile.
-            if in_cron:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            cron_batch_done(self.env, done, total - done)
         if moves:
             # Rendering the PDFs and sending the e-mails is Odoo's sending
             # cron's work, so this run stays fast.

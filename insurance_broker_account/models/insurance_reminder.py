@@ -2,8 +2,10 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
+
+from odoo.addons.insurance_broker.tools.cron import cron_batch_done
 
 _logger = logging.getLogger(__name__)
 
@@ -170,12 +172,7 @@ class InsuranceReminder(models.Model):
             sent += len(batch._deliver(today))
             done += len(batch)
             remaining = max(remaining - len(batch), 0)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            # Commit each batch only when run by ir.cron: called from code or
-            # data files, the caller owns the transaction.
-            if self.env.context.get("cron_id") and not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()
+            cron_batch_done(self.env, done, remaining)
         _logger.info("Debtor reminders: %s sent", sent)
         return sent
 

@@ -79,7 +79,9 @@ class CrmLead(models.Model):
         for target, lead_ids in by_target.items():
             stage = self.env["crm.stage"].browse(target)
             sources = order[: rank[target]]
-            for batch in cron_batches(self.browse(lead_ids), BUCKET_BATCH_SIZE):
+            for batch in cron_batches(
+                self.env, self.browse(lead_ids), BUCKET_BATCH_SIZE
+            ):
                 moved = batch._move_to_bucket(stage, sources)
                 if target == stages["renewal_month"].id:
                     moved._assign_renewal_managers()
