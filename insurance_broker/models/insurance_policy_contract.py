@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools.composer import composer_action
+
 
 class InsurancePolicy(models.Model):
     """The policy confirmation and brokerage contract: printed from the policy
@@ -51,28 +53,13 @@ class InsurancePolicy(models.Model):
         attached, in the client's language."""
         self.ensure_one()
         self._check_contract_sendable()
-        template = self.env.ref(
+        return composer_action(
+            self,
+            self.env._("Send Policy Confirmation"),
             "insurance_broker.mail_template_insurance_policy_contract",
-            raise_if_not_found=False,
+            # The sender's signature: a policy has no salesperson field.
+            layout="mail.mail_notification_layout",
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Policy Confirmation"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_composition_mode": "comment",
-                "default_template_id": template.id if template else False,
-                # The sender's signature: a policy has no salesperson field.
-                "default_email_layout_xmlid": "mail.mail_notification_layout",
-                "email_notification_allow_footer": True,
-                "force_email": True,
-            },
-        }
 
 
 class ReportInsurancePolicyContract(models.AbstractModel):

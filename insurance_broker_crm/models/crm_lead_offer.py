@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.insurance_broker.models.insurance_policy import installment_plan
+from odoo.addons.insurance_broker.tools.composer import composer_action
 
 
 class CrmLead(models.Model):
@@ -46,26 +47,68 @@ class CrmLead(models.Model):
         return vals
 
     def _check_offer(self, send=False):
-        """Sending an offer that recommends a quote needs the reason why: the
-        broker's advice must be explained to the client (IDD art. 20)."""
-        res = super()._check_offer(send=send)
-        if send:
-            for lead in self:
-                if (
-                    lead.chosen_quote_id
-                    and not (lead.insurance_recommendation or "").strip()
-                ):
-                    raise UserError(
-                        self.env._(
-                            "The offer of %(lead)s recommends %(insurer)s: write "
-                            "why in “Why we recommend it” on the Quotes tab "
-                            "before sending it, as the client must be told the "
-                            "reasons for the advice.",
-                            lead=lead.display_name,
-                            insurer=lead.chosen_quote_id.insurer_id.display_name,
-                        )
+        """An offer compares quotes and is addressed to a client; sending it
+        also needs the client's e-mail address, and, when it recommends a
+        quote, the reason why: the broker's advice must be explained to the
+        client (IDD art. 20)."""
+        for lead in self:
+            if not lead.quote_ids:
+                raise UserError(
+                    self.env._(
+                        "%s has no quotes: add the insurers' quotes before "
+                        "making an offer.",
+                        lead.display_name,
                     )
-        return res
+                )
+            if not lead.partner_id:
+                raise UserError(
+                    self.env._(
+                        "%s has no client: set the client the offer is for.",
+                        lead.display_name,
+                    )
+                )
+            if not send:
+                continue
+            if not lead.partner_id.email:
+                raise UserError(
+                    self.env._(
+                        "The client %(client)s of %(lead)s has no e-mail address: "
+                        "add it before sending the offer.",
+                        client=lead.partner_id.display_name,
+                        lead=lead.display_name,
+                    )
+                )
+            if (
+                lead.chosen_quote_id
+                and not (lead.insurance_recommendation or "").strip()
+            ):
+                raise UserError(
+                    self.env._(
+                        "The offer of %(lead)s recommends %(insurer)s: write "
+                        "why in “Why we recommend it” on the Quotes tab "
+                        "before sending it, as the client must be told the "
+                        "reasons for the advice.",
+                        lead=lead.display_name,
+                        insurer=lead.chosen_quote_id.insurer_id.display_name,
+                    )
+                )
+
+    def action_send_offer(self):
+        """Open the composer with the offer template, its PDF attached, as
+        Sales does for a quotation."""
+        self.ensure_one()
+        self._check_offer(send=True)
+        return composer_action(
+            self,
+            self.env._("Send Offer"),
+            "insurance_broker_crm.mail_template_insurance_offer",
+        )
+
+    def action_print_offer(self):
+        self._check_offer()
+        return self.env.ref(
+            "insurance_broker_crm.action_report_insurance_offer"
+        ).report_action(self)
 
     # ------------------------------------------------------------
     # WHAT THE OFFER PRINTS

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.insurance_broker.tools.composer import composer_action
+
 from .crm_lead import RENEWAL_OPEN_CODES
 
 RENEWAL_NOTICE_REPORT = "insurance_broker_crm.action_report_insurance_renewal_notice"
@@ -120,27 +122,12 @@ class CrmLead(models.Model):
         attached; sending it records when (insurance_renewal_notice_sent)."""
         self.ensure_one()
         self._check_renewal_notice(send=True)
-        template = self.env.ref(RENEWAL_NOTICE_TEMPLATE, raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Renewal Notice"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_composition_mode": "comment",
-                "default_template_id": template.id if template else False,
-                "default_email_layout_xmlid": (
-                    "mail.mail_notification_layout_with_responsible_signature"
-                ),
-                "email_notification_allow_footer": True,
-                "force_email": True,
-                "insurance_mark_renewal_notice_sent": True,
-            },
-        }
+        return composer_action(
+            self,
+            self.env._("Send Renewal Notice"),
+            RENEWAL_NOTICE_TEMPLATE,
+            insurance_mark_renewal_notice_sent=True,
+        )
 
     def action_print_renewal_notice(self):
         self._check_renewal_notice()
