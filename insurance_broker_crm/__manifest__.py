@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/insurance_funnel_report_security.xml",
         "security/insurance_task_report_security.xml",
+        "security/insurance_efficiency_report_security.xml",
         "data/crm_team_data.xml",
         "data/crm_lost_reason_data.xml",
         "data/ir_cron.xml",
@@ -40,6 +41,7 @@
         "views/res_config_settings_views.xml",
         "views/insurance_questionnaire_views.xml",
         "views/insurance_funnel_report_views.xml",
+        "views/insurance_efficiency_report_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -18,3 +18,4 @@ from . import mail_activity
 from . import insurance_lateness_reason
 from . import insurance_task_report
 from . import insurance_funnel_report
+from . import insurance_efficiency_report

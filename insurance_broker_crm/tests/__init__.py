@@ -37,6 +37,7 @@ from . import test_document_pages
 from . import test_migration_documents
 from . import test_task_report
 from . import test_funnel_report
+from . import test_efficiency_report
 from . import test_migration_task_types
 from . import test_migration_stage_rules
 from . import test_ui_task_report

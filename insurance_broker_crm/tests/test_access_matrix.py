@@ -46,6 +46,17 @@ LEAD_DATA = {
     "sales_own_clients": OWN_LEADS,
 }
 
+# The analyses of a salesperson's own work: theirs only, every row for "All
+# Documents"; nothing for the insurance groups alone.
+OWN_FIGURES = {
+    "reader": REFUSED,
+    "own": REFUSED,
+    "sales_own": expect(OWN),
+    "sales_all": READ_ONLY,
+    "sales_own_reader": expect(OWN),
+    "sales_own_clients": expect(OWN),
+}
+
 MATRIX = {
     "insurance.quote": LEAD_DATA,
     "insurance.lead.driver": LEAD_DATA,
@@ -92,14 +103,11 @@ MATRIX = {
     # The task analysis: a salesperson sees the tasks assigned to them,
     # "All Documents" every task, as Odoo's activity analysis; the
     # insurance groups alone see none.
-    "insurance.task.report": {
-        "reader": REFUSED,
-        "own": REFUSED,
-        "sales_own": expect(OWN),
-        "sales_all": READ_ONLY,
-        "sales_own_reader": expect(OWN),
-        "sales_own_clients": expect(OWN),
-    },
+    "insurance.task.report": OWN_FIGURES,
+    # The efficiency analysis, as the task analysis: a salesperson sees
+    # their own figures (the commission of the policies they manage, the
+    # cost of the tasks they did), "All Documents" every figure.
+    "insurance.efficiency.report": OWN_FIGURES,
 }
 
 
@@ -144,9 +152,9 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
         )
         return leads
 
-    def _matrix_task_report_subject(self, user):
-        """The analysis row of a task of each kind: the user's, a
-        colleague's, another company's (a task always has an assignee)."""
+    def _matrix_tasks(self, user, activity_type):
+        """A task of each kind: the user's, a colleague's, another
+        company's (a task always has an assignee)."""
         leads = self._matrix_leads(user)
         del leads["client"]
         assignees = {
@@ -154,19 +162,22 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
             "other": self.colleague,
             "foreign": self.foreign_user,
         }
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        tasks = {
+        return {
             kind: self.env["mail.activity"].create(
                 {
                     "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
                     "res_id": lead.id,
-                    "activity_type_id": todo.id,
+                    "activity_type_id": activity_type.id,
                     "summary": f"Matrix {kind} task",
                     "user_id": assignees[kind].id,
                 }
             )
             for kind, lead in leads.items()
         }
+
+    def _matrix_task_report_subject(self, user):
+        """The analysis row of a task of each kind."""
+        tasks = self._matrix_tasks(user, self.env.ref("mail.mail_activity_data_todo"))
         self.env.flush_all()
         report = self.env["insurance.task.report"]
         records = {
@@ -177,6 +188,26 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
             self.assertEqual(len(record), 1, f"no task analysis row for {kind}")
         # Nothing to create in a view.
         return Subject(records, {"summary": "Checked"}, {}, read_field="summary")
+
+    def _matrix_efficiency_report_subject(self, user):
+        """The analysis row of a done task of each kind (a task type the
+        broker keeps once done)."""
+        tasks = self._matrix_tasks(
+            user,
+            self.env.ref("insurance_broker_crm.mail_activity_type_gather_information"),
+        )
+        for task in tasks.values():
+            task.action_feedback(feedback="Done")
+        self.env.flush_all()
+        report = self.env["insurance.efficiency.report"]
+        records = {
+            kind: report.search([("lead_id", "=", task.res_id), ("task_count", "=", 1)])
+            for kind, task in tasks.items()
+        }
+        for kind, record in records.items():
+            self.assertEqual(len(record), 1, f"no efficiency row for {kind}")
+        # Nothing to create in a view.
+        return Subject(records, {"task_count": 2}, {}, read_field="task_cost")
 
     def _matrix_subject(self, model, user):
         if model == "insurance.funnel.report":
@@ -191,6 +222,8 @@ class TestCrmAccessMatrix(InsuranceMatrixSubjects, InsuranceCrmCommon):
             )
         if model == "insurance.task.report":
             return self._matrix_task_report_subject(user)
+        if model == "insurance.efficiency.report":
+            return self._matrix_efficiency_report_subject(user)
         if model == "insurance.call.number":
             companies = {
                 "own": self.company,

@@ -6,8 +6,9 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestTaskReportTour(HttpCase):
-    """The head of sales opens the late tasks and the task analysis in the
-    browser, as the demo head of sales Daiva Petraitienė."""
+    """The head of sales opens the late tasks, the task analysis and the
+    efficiency analysis in the browser, as the demo head of sales Daiva
+    Petraitienė."""
 
     def test_head_of_sales_opens_the_task_analysis(self):
         ref = self.env.ref

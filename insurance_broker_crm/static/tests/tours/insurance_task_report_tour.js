@@ -37,5 +37,18 @@ registry.category("web_tour.tours").add("insurance_task_report_tour", {
             content: "The measures: tasks, done late and cost",
             trigger: ".o_pivot th:contains('Done Late')",
         },
+        {
+            content: "Open the efficiency analysis from the Reporting menu",
+            trigger: ".o_main_navbar .dropdown-toggle:contains('Reporting')",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item:contains('Efficiency')",
+            run: "click",
+        },
+        {
+            content: "The pivot shows the commission less the tasks' cost: the profit",
+            trigger: ".o_pivot th:contains('Profit')",
+        },
     ],
 });
