@@ -9,7 +9,14 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "depends": ["insurance_broker", "crm", "sms", "utm", "base_automation"],
+    "depends": [
+        "insurance_broker",
+        "crm",
+        "sms",
+        "utm",
+        "base_automation",
+        "spreadsheet_dashboard",
+    ],
     "data": [
         "security/insurance_broker_crm_security.xml",
         "security/ir.model.access.csv",
@@ -42,6 +49,7 @@
         "views/insurance_questionnaire_views.xml",
         "views/insurance_funnel_report_views.xml",
         "views/insurance_efficiency_report_views.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

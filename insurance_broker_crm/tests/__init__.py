@@ -41,3 +41,5 @@ from . import test_efficiency_report
 from . import test_migration_task_types
 from . import test_migration_stage_rules
 from . import test_ui_task_report
+from . import test_dashboard
+from . import test_ui_dashboard
