@@ -3,7 +3,7 @@
 from odoo.tools.mail import generate_tracking_message_id
 
 
-def log_tracked_change(records, field_name, old_values):
+def log_tracked_change(records, field_name, old_values, subtype_key=None):
     """Log on each of ``records`` the note mail's tracking writes when
     ``field_name`` changes: "old → new", the record's tracking subtype
     (``_track_subtype``) and default body, the current value being the new
@@ -17,7 +17,12 @@ def log_tracked_change(records, field_name, old_values):
     ``message_post``, which notifies. A record mail already tracks in this
     transaction (created or changed in it) is left to mail, which logs the
     change, or nothing for a record created in it, when the transaction
-    commits. Returns the records a note was written for."""
+    commits. Returns the records a note was written for.
+
+    ``subtype_key``: for a model whose ``_track_subtype`` asks the database
+    for each record (crm's checks that its subtype exists), a function of a
+    record such that records with the same key and old value get the same
+    subtype: it is then asked once per key."""
     env = records.env
     if not records or env.context.get("tracking_disable"):
         return records.browse()
@@ -34,12 +39,16 @@ def log_tracked_change(records, field_name, old_values):
     )[field_name]
     Tracking = env["mail.tracking.value"]
     notes = []  # (record, subtype, body, tracking values)
+    asked = {}  # the subtype by key
     for record in records:
         old = old_values[record.id]
+        key = (old, subtype_key(record) if subtype_key else record.id)
+        if key not in asked:
+            asked[key] = record._track_subtype({field_name: old})
         notes.append(
             (
                 record,
-                record._track_subtype({field_name: old}),
+                asked[key],
                 record._track_get_default_log_message({field_name}),
                 Tracking._create_tracking_values(
                     old, record[field_name], field_name, col_info, record

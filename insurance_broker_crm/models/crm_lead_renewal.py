@@ -110,6 +110,9 @@ class CrmLead(models.Model):
                     lead_id: Stage.browse(stage_id)
                     for lead_id, stage_id in before.items()
                 },
+                # crm's subtype of a stage change: won (probability 100) or
+                # not; asked once for each, not lead by lead
+                subtype_key=lambda lead: lead.probability == 100,
             )
         return moved
 

@@ -236,15 +236,17 @@ class TestRenewalBuckets(InsuranceCrmCommon):
             self.env["crm.lead"].create([values, values]),
             # a probability set by hand stays; the automated one follows
             self.env["crm.lead"].create([dict(values, probability=33.0)] * 2),
+            # at 100 %, crm notes the stage change as won
+            self.env["crm.lead"].create([dict(values, probability=100.0)] * 2),
         ]
         self._flush_tracking()
         before = {lead: self._lead_row(lead) for pair in pairs for lead in pair}
         for by_write, __ in pairs:
             by_write.write({"stage_id": self.stage["renewal_3_months"].id})
         with self._stage_writes() as written:
-            self.assertEqual(self.env["crm.lead"]._cron_renewal_buckets(), 2)
+            self.assertEqual(self.env["crm.lead"]._cron_renewal_buckets(), 3)
         # crm's write, once for the batch, not lead by lead
-        self.assertEqual(written, [pairs[0][1] | pairs[1][1]])
+        self.assertEqual(written, [pairs[0][1] | pairs[1][1] | pairs[2][1]])
         for by_write, by_cron in pairs:
             self.assertEqual(by_cron.stage_id, self.stage["renewal_3_months"])
             self.assertEqual(self._lead_row(by_cron), self._lead_row(by_write))
@@ -259,8 +261,12 @@ class TestRenewalBuckets(InsuranceCrmCommon):
             self.assertEqual(
                 notes[0][1][0]["new_value_integer"], self.stage["renewal_3_months"].id
             )
+        self.assertEqual(
+            self._stage_notes(pairs[2][1])[0][0]["subtype_id"],
+            self.env.ref("crm.mt_lead_won").id,
+        )
         # The recomputed fields did change: probability, prorated revenue.
-        automated, manual = (pair[1] for pair in pairs)
+        automated, manual, __ = (pair[1] for pair in pairs)
         self.assertNotEqual(
             automated.probability, before[automated]["probability"] or 0.0
         )
