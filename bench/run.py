@@ -25,6 +25,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
@@ -47,6 +48,9 @@ MIN_FLOOR_SECONDS = 0.1
 # The expiry cron's backlog: the book's ended policies still active and
 # those ending in this many days (tens of thousands on the xlarge book).
 EXPIRY_BACKLOG_DAYS = 14
+# The invoicing and reminder crons' backlog: a run stopped for this many days.
+INVOICING_BACKLOG_DAYS = 3
+REMINDER_BACKLOG_DAYS = 30
 # The debtor list exported to XLSX, and the memory its process may take.
 DEBTOR_EXPORT_ROWS = 100_000
 MAX_EXPORT_RSS_MB = 500
@@ -81,6 +85,13 @@ def timed(env, function):
     env.cr.precommit.run()  # tracking messages are written at commit time
     seconds = time.perf_counter() - start
     return result, seconds, sql_db.sql_counter - queries
+
+
+def on_day(day, function):
+    """``function()`` as if today were ``day``, for the crons that take the
+    day in the user's time zone (the reminders' backlog)."""
+    with patch.object(fields.Date, "context_today", lambda *args, **kw: day):
+        return function()
 
 
 def create_notes(env, model, tracking, subtype="mail.mt_note"):
@@ -515,11 +526,21 @@ class Bench:
     # Premium invoicing and debtors (insurance_broker_account) ------------
 
     def installment_invoicing_cron(self):
-        """The daily premium invoicing run on one day's instalments against
-        creating the same invoices, with the same values, in one
-        ``account.move`` create (the floor, measured before and after the
-        run: the mean). The run must invoice exactly those instalments, each
-        once, and post the invoices. Rolled back."""
+        """The premium invoicing run on its two workloads: one day's
+        instalments (the steady state), then the backlog of a run stopped
+        for ``INVOICING_BACKLOG_DAYS`` days."""
+        self._invoicing_workload("installment_invoicing_cron_steady", 0)
+        self._invoicing_workload(
+            "installment_invoicing_cron_backlog", INVOICING_BACKLOG_DAYS - 1
+        )
+
+    def _invoicing_workload(self, name, extra_days):
+        """The premium invoicing run on the instalments falling due within
+        the lead time (one day's, and ``extra_days`` more) against creating
+        the same invoices, with the same values, in one ``account.move``
+        create (the floor, measured before and after the run: the mean). The
+        run must invoice exactly those instalments, each once, and post the
+        invoices. Rolled back."""
         env = self.env
         Installment = env["insurance.policy.installment"]
         company = env.company
@@ -534,8 +555,10 @@ class Bench:
                 # The book was made ``age`` days ago and invoiced up to the
                 # lead time then: a lead time shorter by its age leaves one
                 # day's instalments to invoice, as in steady state.
-                company.insurance_invoice_lead_days = lead - age
-            due_day = today + timedelta(days=lead - age)
+                company.insurance_invoice_lead_days = lead - age + extra_days
+            elif extra_days:
+                company.insurance_invoice_lead_days = lead + extra_days
+            due_day = today + timedelta(days=lead - age + extra_days)
             env.cr.execute(
                 """SELECT installment.id, installment.date_due
                      FROM insurance_policy_installment installment
@@ -550,9 +573,10 @@ class Bench:
             )
             rows = env.cr.fetchall()
             days = {date_due for __, date_due in rows}
-            assert days <= {due_day}, (
-                f"instalments to invoice due on {len(days)} days, not one: "
-                f"{sorted(days)[:5]}..."
+            first_day = due_day - timedelta(days=extra_days)
+            assert all(first_day <= day <= due_day for day in days), (
+                f"instalments to invoice due on {len(days)} days, not "
+                f"{extra_days + 1}: {sorted(days)[:5]}..."
             )
             pending = Installment.browse([row[0] for row in rows])
             journal = env["account.journal"].search(
@@ -571,7 +595,8 @@ class Bench:
 
             floor_runs = []
             if values:
-                measure_floor()  # warms the caches
+                if not extra_days:
+                    measure_floor()  # warms the caches (the backlog's too)
                 floor_runs.append(measure_floor())
             with rolled_back(env, "bench_cron"):
                 env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
@@ -606,7 +631,7 @@ class Bench:
         assert done == len(pending), f"the run reports {done} invoices"
         floor = sum(floor_runs) / len(floor_runs) if floor_runs else None
         self.record(
-            "installment_invoicing_cron",
+            name,
             seconds,
             "account_move_create_same_invoices",
             floor,
@@ -618,22 +643,46 @@ class Bench:
         )
 
     def debtor_reminder_cron(self):
-        """The daily reminder run (recording the reminders due) against one
-        SQL query selecting them (the floor, before and after the run: the
-        mean): for each overdue unpaid premium invoice, the highest level of
-        its company it has reached, unless that level or a later one was
-        recorded. The run must record exactly the floor's selection. Their
-        delivery (e-mail, task, hand-over: the second cron, which the first
-        triggers) is measured after it, for the record. Rolled back."""
+        """The reminder run on its two workloads: today's (the steady
+        state), then the backlog of a run stopped for
+        ``REMINDER_BACKLOG_DAYS`` days (run as if today were that much
+        later)."""
+        today = fields.Date.context_today(self.env["insurance.reminder"])
+        self._reminder_workload("debtor_reminder_cron_steady", today)
+        self._reminder_workload(
+            "debtor_reminder_cron_backlog",
+            today + timedelta(days=REMINDER_BACKLOG_DAYS),
+            delivery=False,
+        )
+
+    def _reminder_workload(self, name, today, delivery=True):
+        """The reminder run on ``today`` (recording the reminders due)
+        against one SQL ``INSERT ... SELECT`` of the same reminders (the
+        floor, before and after the run: the mean): for each overdue unpaid
+        premium invoice, the highest level of its company it has reached,
+        unless that level or a later one was recorded. The run must record
+        exactly the floor's reminders. Their delivery (e-mail, task,
+        hand-over: the second cron, which the first triggers) is measured
+        after it, for the record, if ``delivery``. Rolled back."""
         env = self.env
         Reminder = env["insurance.reminder"]
-        today = fields.Date.context_today(Reminder)
         env.cr.execute(
             "SELECT COALESCE(MIN(days), 1) FROM insurance_reminder_level WHERE active"
         )
         shortest = env.cr.fetchone()[0]
+        # The same rows the run records (the suite's own table), inserted by
+        # one INSERT ... SELECT.
         floor_sql = SQL(
-            """SELECT move.id, level.id
+            """INSERT INTO insurance_reminder (
+                    move_id, level_id, date, days_late, state, currency_id,
+                    amount_due, partner_id, policy_id, company_id,
+                    create_uid, create_date, write_uid, write_date)
+               SELECT move.id, level.id, %(today)s,
+                      %(today)s - move.invoice_date_due, 'to_send',
+                      move.currency_id, move.amount_residual, move.partner_id,
+                      move.insurance_policy_id, move.company_id,
+                      %(uid)s, now() AT TIME ZONE 'UTC',
+                      %(uid)s, now() AT TIME ZONE 'UTC'
                  FROM account_move move
                  JOIN LATERAL (
                       SELECT level.id, level.days
@@ -652,8 +701,10 @@ class Bench:
                         JOIN insurance_reminder_level sent_level
                           ON sent_level.id = sent.level_id
                        WHERE sent.move_id = move.id
-                         AND sent_level.days >= level.days)""",
+                         AND sent_level.days >= level.days)
+            RETURNING move_id, level_id""",
             today=today,
+            uid=env.uid,
             latest_due=today - timedelta(days=max(shortest, 1)),
         )
 
@@ -669,21 +720,24 @@ class Bench:
         with rolled_back(env):
             env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM insurance_reminder")
             last = env.cr.fetchone()[0]
-            done, seconds, queries = timed(env, Reminder._cron_send_reminders)
+            done, seconds, queries = timed(
+                env, lambda: on_day(today, Reminder._cron_send_reminders)
+            )
             env.cr.execute(
                 "SELECT move_id, level_id FROM insurance_reminder WHERE id > %s",
                 [last],
             )
             recorded = env.cr.fetchall()
-            sent, delivery_seconds, delivery_queries = timed(
-                env, Reminder._cron_deliver_reminders
-            )
-            env.cr.execute(
-                "SELECT state, COUNT(*) FROM insurance_reminder WHERE id > %s "
-                "GROUP BY state",
-                [last],
-            )
-            states = dict(env.cr.fetchall())
+            if delivery:
+                sent, delivery_seconds, delivery_queries = timed(
+                    env, lambda: on_day(today, Reminder._cron_deliver_reminders)
+                )
+                env.cr.execute(
+                    "SELECT state, COUNT(*) FROM insurance_reminder WHERE id > %s "
+                    "GROUP BY state",
+                    [last],
+                )
+                states = dict(env.cr.fetchall())
         floor_after = measure_floor()[1]
         assert len(recorded) == len(set(recorded)), "a reminder recorded twice"
         assert set(recorded) == due, (
@@ -691,17 +745,20 @@ class Bench:
             f"{len(due)}; {len(set(recorded) ^ due)} differ"
         )
         assert done == len(due), f"the run reports {done} reminders"
-        assert sent == len(due) == states.get("sent", 0), (
-            f"{sent} reminders delivered of {len(due)}: {states}"
-        )
         self.record(
-            "debtor_reminder_cron",
+            name,
             seconds,
-            "sql_select_reminders_due",
+            "sql_insert_select_same_reminders",
             (floor_before + floor_after) / 2,
             queries,
             done,
             floor_runs=[round(floor_before, 4), round(floor_after, 4)],
+            day=str(today),
+        )
+        if not delivery:
+            return
+        assert sent == len(due) == states.get("sent", 0), (
+            f"{sent} reminders delivered of {len(due)}: {states}"
         )
         self.record(
             "debtor_reminder_delivery",
