@@ -25,7 +25,6 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from unittest.mock import patch
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
@@ -85,13 +84,6 @@ def timed(env, function):
     env.cr.precommit.run()  # tracking messages are written at commit time
     seconds = time.perf_counter() - start
     return result, seconds, sql_db.sql_counter - queries
-
-
-def on_day(day, function):
-    """``function()`` as if today were ``day``, for the crons that take the
-    day in the user's time zone (the reminders' backlog)."""
-    with patch.object(fields.Date, "context_today", lambda *args, **kw: day):
-        return function()
 
 
 def create_notes(env, model, tracking, subtype="mail.mt_note"):
@@ -721,7 +713,7 @@ class Bench:
             env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM insurance_reminder")
             last = env.cr.fetchone()[0]
             done, seconds, queries = timed(
-                env, lambda: on_day(today, Reminder._cron_send_reminders)
+                env, lambda: Reminder._cron_send_reminders(today=today)
             )
             env.cr.execute(
                 "SELECT move_id, level_id FROM insurance_reminder WHERE id > %s",
@@ -730,7 +722,7 @@ class Bench:
             recorded = env.cr.fetchall()
             if delivery:
                 sent, delivery_seconds, delivery_queries = timed(
-                    env, lambda: on_day(today, Reminder._cron_deliver_reminders)
+                    env, lambda: Reminder._cron_deliver_reminders(today=today)
                 )
                 env.cr.execute(
                     "SELECT state, COUNT(*) FROM insurance_reminder WHERE id > %s "

@@ -116,10 +116,11 @@ class InsuranceReminder(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_send_reminders(self):
-        """Phase 1, the daily cron: record the reminders due today and
-        trigger their delivery; return how many were recorded."""
-        reminders = self._record_reminders_due(fields.Date.context_today(self))
+    def _cron_send_reminders(self, today=None):
+        """Phase 1, the daily cron: record the reminders due ``today`` (by
+        default the day in the user's time zone) and trigger their delivery;
+        return how many were recorded."""
+        reminders = self._record_reminders_due(today or fields.Date.context_today(self))
         if reminders:
             # Sent at once by the delivery cron, in its own transactions:
             # this run only records, so it stays as cheap as its query.
@@ -130,7 +131,7 @@ class InsuranceReminder(models.Model):
         return len(reminders)
 
     @api.model
-    def _cron_deliver_reminders(self, batch_size=None):
+    def _cron_deliver_reminders(self, batch_size=None, today=None):
         """Phase 2, the delivery cron: send the reminders to send, batch by
         batch; return how many were sent.
 
@@ -141,7 +142,7 @@ class InsuranceReminder(models.Model):
         resumes with what is still to send.
         """
         batch_size = batch_size or self._BATCH_SIZE
-        today = fields.Date.context_today(self)
+        today = today or fields.Date.context_today(self)
         company_ids = None if self.env.su else self.env.companies.ids
         remaining = self._count_to_send(company_ids)
         done = sent = last_id = 0
