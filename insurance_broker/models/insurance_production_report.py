@@ -8,8 +8,8 @@ class InsuranceProductionReport(models.Model):
     A policy is production of the month its cover starts (a renewal prepared
     months ahead counts when it takes over): every confirmed policy, also one
     cancelled later, but not one cancelled before its cover began (it was
-    never in force). Amounts are the policy's, in its currency, as the
-    Premium and Commission analysis sums them.
+    never in force). Amounts are the policy's, in its company's currency at
+    the rate of its start date.
 
     The sales targets are rows of their own (a salesperson, a month, no
     policy): grouped by client manager and month, the pivot shows the
@@ -72,7 +72,8 @@ class InsuranceProductionReport(models.Model):
             "target_premium",
             "target_commission",
         ],
-        "res.company": ["currency_id"],
+        "res.company": ["currency_id", "parent_path"],
+        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
     }
 
     def _query(self):
@@ -103,19 +104,20 @@ class InsuranceProductionReport(models.Model):
                    produced.partner_id,
                    produced.commercial_partner_id,
                    produced.company_id,
-                   produced.currency_id,
+                   company.currency_id,
                    produced.state,
                    produced.is_new_client,
                    FALSE AS is_target,
                    1 AS policy_count,
-                   produced.premium,
-                   produced.commission_amount,
+                   %(premium)s AS premium,
+                   %(commission)s AS commission_amount,
                    CASE WHEN produced.is_new_client THEN 1 ELSE 0 END
                        AS new_client_count,
                    0 AS target_policy_count,
                    0::numeric AS target_premium,
                    0::numeric AS target_commission
               FROM produced
+              JOIN res_company company ON company.id = produced.company_id
              UNION ALL
             SELECT target.id * 2 + 1,
                    NULL::integer,
@@ -140,5 +142,7 @@ class InsuranceProductionReport(models.Model):
                    target.target_commission
               FROM insurance_sales_target target
               JOIN res_company company ON company.id = target.company_id
-            """
+            """,
+            premium=self._in_company_currency("produced", "premium"),
+            commission=self._in_company_currency("produced", "commission_amount"),
         )

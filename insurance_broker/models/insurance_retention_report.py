@@ -12,6 +12,8 @@ class InsuranceRetentionReport(models.Model):
     confirmed; a successor still in draft is a renewal under way, not yet
     won. The renewal rate is the average of 100 (renewed) and 0 (not) over
     the rows: in any group, the share of its policies that were renewed.
+    The premiums are in the company's currency, each policy's at the rate of
+    its start date.
     """
 
     _name = "insurance.retention.report"
@@ -55,6 +57,8 @@ class InsuranceRetentionReport(models.Model):
             "premium",
             "successor_id",
         ],
+        "res.company": ["currency_id", "parent_path"],
+        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
     }
 
     def _query(self):
@@ -70,7 +74,7 @@ class InsuranceRetentionReport(models.Model):
                    policy.partner_id,
                    policy.commercial_partner_id,
                    policy.company_id,
-                   policy.currency_id,
+                   company.currency_id,
                    successor.id AS successor_id,
                    successor.insurer_id AS successor_insurer_id,
                    successor.id IS NOT NULL AS renewed,
@@ -81,12 +85,15 @@ class InsuranceRetentionReport(models.Model):
                        AS renewed_count,
                    CASE WHEN successor.id IS NULL THEN 0.0 ELSE 100.0 END
                        AS renewal_rate,
-                   policy.premium,
-                   COALESCE(successor.premium, 0) AS renewed_premium
+                   %(premium)s AS premium,
+                   COALESCE(%(renewed_premium)s, 0) AS renewed_premium
               FROM insurance_policy policy
+              JOIN res_company company ON company.id = policy.company_id
               LEFT JOIN insurance_policy successor
                 ON successor.id = policy.successor_id
                AND successor.state IN ('active', 'expired', 'renewed')
              WHERE policy.state IN ('active', 'expired', 'renewed')
-            """
+            """,
+            premium=self._in_company_currency("policy", "premium"),
+            renewed_premium=self._in_company_currency("successor", "premium"),
         )

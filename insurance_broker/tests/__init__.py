@@ -19,4 +19,5 @@ from . import test_questionnaire_question
 from . import test_policy_contract_pdf
 from . import test_document_pages
 from . import test_production_report
+from . import test_report_currency
 from . import test_retention_report

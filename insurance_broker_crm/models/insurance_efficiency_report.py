@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.insurance_broker.tools.currency import in_company_currency
+
 
 class InsuranceEfficiencyReport(models.Model):
     """What the broker earned and what earning it cost: the commission of
@@ -15,15 +17,16 @@ class InsuranceEfficiencyReport(models.Model):
       cancelled before its cover began (never in force, it earned nothing),
       as the production analysis counts them;
     - a done task's cost (its type's cost standard, in the company's
-      currency), in the month it was done, for its assignee: the tasks the
-      broker's task types keep once done (archived with their done date) on
-      a deal. The task goes to the insurer and product of the deal's policy
-      when the deal has one, else to those of the deal's chosen quote and
-      the deal itself. An open task has cost nothing yet.
+      currency), in the month it was done, for its assignee: the done tasks
+      of the task analysis (``insurance.task.report``), with its insurer (the
+      deal's chosen quote's, else its policy's: the work of a renewal placed
+      elsewhere earns the new insurer's commission) and the deal's product.
+      An open task has cost nothing yet.
 
     The profit of a row is its commission less its task cost, so that it
-    sums in any grouping. Amounts are not converted: a policy's commission
-    is in its currency, a task's cost in its company's.
+    sums in any grouping. Amounts are in the company's currency: a policy's
+    commission at the rate of its start date, a task's cost as its type's
+    standard.
     """
 
     _name = "insurance.efficiency.report"
@@ -63,7 +66,8 @@ class InsuranceEfficiencyReport(models.Model):
         ],
         "mail.activity.type": ["insurance_cost_standard"],
         "res.users": ["company_id"],
-        "res.company": ["currency_id"],
+        "res.company": ["currency_id", "parent_path"],
+        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
     }
 
     date = fields.Date(
@@ -104,7 +108,9 @@ class InsuranceEfficiencyReport(models.Model):
 
     def _query(self):
         # Ids: a policy's row is twice its id, a task's twice its id plus one,
-        # so that both kinds of rows keep distinct, stable ids.
+        # so that both kinds of rows keep distinct, stable ids. The task rows
+        # are the task analysis's done tasks, with its insurer, product and
+        # cost: one definition of what a done task cost and what it was for.
         return SQL(
             """
             SELECT policy.id * 2 AS id,
@@ -117,49 +123,45 @@ class InsuranceEfficiencyReport(models.Model):
                    NULL::integer AS activity_type_id,
                    policy.partner_id,
                    policy.company_id,
-                   policy.currency_id,
+                   company.currency_id,
                    1 AS policy_count,
                    0 AS task_count,
-                   policy.commission_amount AS commission,
+                   %(commission)s AS commission,
                    0::numeric AS task_cost,
-                   policy.commission_amount AS profit
+                   %(commission)s AS profit
               FROM insurance_policy policy
+              JOIN res_company company ON company.id = policy.company_id
              WHERE policy.state != 'draft'
                AND NOT (policy.state = 'cancelled'
                         AND COALESCE(policy.cancel_date <= policy.date_start, FALSE))
              UNION ALL
-            SELECT activity.id * 2 + 1,
-                   activity.date_done,
-                   COALESCE(lead_policy.insurer_id, quote.insurer_id),
-                   COALESCE(lead_policy.product_id, lead.insurance_product_id),
-                   activity.user_id,
+            SELECT task.id * 2 + 1,
+                   task.date_done,
+                   task.insurer_id,
+                   task.product_id,
+                   task.user_id,
                    lead.policy_id,
-                   lead.id,
-                   activity.activity_type_id,
-                   lead.partner_id,
-                   company.id,
-                   company.currency_id,
+                   task.lead_id,
+                   task.activity_type_id,
+                   task.partner_id,
+                   task.company_id,
+                   task.currency_id,
                    0,
                    1,
                    0::numeric,
-                   COALESCE(task_type.insurance_cost_standard, 0)::numeric,
-                   -COALESCE(task_type.insurance_cost_standard, 0)::numeric
-              FROM mail_activity activity
-              JOIN crm_lead lead ON lead.id = activity.res_id
-              LEFT JOIN mail_activity_type task_type
-                ON task_type.id = activity.activity_type_id
-              LEFT JOIN insurance_policy lead_policy ON lead_policy.id = lead.policy_id
-              LEFT JOIN insurance_quote quote ON quote.id = lead.chosen_quote_id
-              LEFT JOIN res_users assignee ON assignee.id = activity.user_id
-              -- A deal without a company: the task cost the assignee's.
-              LEFT JOIN res_company company
-                ON company.id = COALESCE(lead.company_id, assignee.company_id)
-             -- Done tasks are archived with their done date; an archived task
-             -- without one was archived by hand, not done.
-             WHERE activity.res_model = 'crm.lead'
-               AND NOT activity.active
-               AND activity.date_done IS NOT NULL
-            """
+                   task.cost::numeric,
+                   -task.cost::numeric
+              FROM (%(tasks)s) task
+              JOIN crm_lead lead ON lead.id = task.lead_id
+             WHERE task.state = 'done'
+            """,
+            commission=in_company_currency(
+                SQL.identifier("policy", "commission_amount"),
+                SQL.identifier("policy", "currency_id"),
+                SQL.identifier("company"),
+                SQL.identifier("policy", "date_start"),
+            ),
+            tasks=self.env["insurance.task.report"]._query(),
         )
 
     def init(self):

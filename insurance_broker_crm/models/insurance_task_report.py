@@ -13,6 +13,37 @@ class InsuranceTaskReport(models.Model):
     _auto = False
     _rec_name = "summary"
     _order = "date desc, id desc"
+    # Flushed before the view is read.
+    _depends = {
+        "mail.activity": [
+            "res_model",
+            "res_id",
+            "summary",
+            "activity_type_id",
+            "user_id",
+            "insurance_stage_id",
+            "date_deadline",
+            "date_done",
+            "active",
+            "insurance_lateness_reason_id",
+            "insurance_done_late",
+            "insurance_days_late",
+        ],
+        "mail.activity.type": ["insurance_cost_standard"],
+        "crm.lead": [
+            "team_id",
+            "partner_id",
+            "insurance_product_id",
+            "chosen_quote_id",
+            "policy_id",
+            "company_id",
+        ],
+        "res.partner": ["client_type"],
+        "insurance.quote": ["insurer_id"],
+        "insurance.policy": ["insurer_id"],
+        "res.users": ["company_id"],
+        "res.company": ["currency_id"],
+    }
 
     activity_id = fields.Many2one("mail.activity", string="Task", readonly=True)
     summary = fields.Char(readonly=True)
@@ -80,8 +111,8 @@ class InsuranceTaskReport(models.Model):
                 p.client_type AS client_type,
                 l.insurance_product_id AS product_id,
                 COALESCE(q.insurer_id, pol.insurer_id) AS insurer_id,
-                l.company_id AS company_id,
-                c.currency_id AS currency_id,
+                company.id AS company_id,
+                company.currency_id AS currency_id,
                 a.create_date AS create_date,
                 a.date_deadline AS date_deadline,
                 a.date_done AS date_done,
@@ -112,7 +143,11 @@ class InsuranceTaskReport(models.Model):
             LEFT JOIN res_partner p ON p.id = l.partner_id
             LEFT JOIN insurance_quote q ON q.id = l.chosen_quote_id
             LEFT JOIN insurance_policy pol ON pol.id = l.policy_id
-            LEFT JOIN res_company c ON c.id = l.company_id
+            LEFT JOIN res_users assignee ON assignee.id = a.user_id
+            -- A deal without a company: the task is the assignee's company's
+            -- (and costs in its currency).
+            LEFT JOIN res_company company
+                ON company.id = COALESCE(l.company_id, assignee.company_id)
         """
 
     def _where(self):
@@ -123,14 +158,20 @@ class InsuranceTaskReport(models.Model):
                 AND (a.active OR a.date_done IS NOT NULL)
         """
 
+    def _query(self):
+        """The view's SELECT: the efficiency analysis reads its task rows
+        from it too, so that a done task and its cost, insurer and product
+        are defined once."""
+        return SQL(
+            "%s %s %s", SQL(self._select()), SQL(self._from()), SQL(self._where())
+        )
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
+                "CREATE OR REPLACE VIEW %s AS (%s)",
                 SQL.identifier(self._table),
-                SQL(self._select()),
-                SQL(self._from()),
-                SQL(self._where()),
+                self._query(),
             )
         )

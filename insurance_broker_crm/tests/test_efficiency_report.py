@@ -25,9 +25,10 @@ class TestEfficiencyReport(InsuranceCrmCommon):
 
     Done tasks ("Gather information" costs 300, "Get the missing data" 150):
 
-    - D1, Sam's CASCO deal whose policy is P1 (Alpha; its chosen quote is
-      Beta's, the policy wins): T1 Gather by Sam, done 5 Feb (300), T2
-      Gather by Sam, done 10 Feb (300);
+    - D1, Sam's CASCO deal whose policy is P1 (Alpha) but whose chosen quote
+      is Beta's (as a renewal placed elsewhere: the work earns the new
+      insurer's commission, as the task analysis counts it): T1 Gather by
+      Sam, done 5 Feb (300), T2 Gather by Sam, done 10 Feb (300);
     - D2, Sara's MTPL deal without a policy, Beta's quote chosen: T3 Gather
       by Sara, done 20 Mar (300), T4 Missing data by Sam, done 2 Apr (150);
       T5 Gather of Sara's still open: no cost;
@@ -36,8 +37,8 @@ class TestEfficiencyReport(InsuranceCrmCommon):
 
     So, commission − task cost = profit:
 
-    - by insurer: Alpha 1,500 + 400 = 1,900 − (300 + 300) 600 = 1,300;
-      Beta 500 + 600 = 1,100 − (300 + 150) 450 = 650;
+    - by insurer: Alpha 1,500 + 400 = 1,900 − 0 = 1,900;
+      Beta 500 + 600 = 1,100 − (300 + 300 + 300 + 150) 1,050 = 50;
     - by product: CASCO 1,500 + 600 = 2,100 − 600 (T1, T2) = 1,500;
       MTPL 500 + 400 = 900 − 450 (T3, T4) = 450;
     - by employee: Sam 1,500 + 500 = 2,000 − (300 + 300 + 150) 750 = 1,250;
@@ -200,8 +201,8 @@ class TestEfficiencyReport(InsuranceCrmCommon):
         self.assertEqual(
             self._figures("insurer_id", user=self.head_of_sales),
             {
-                alpha: (1900.0, 600.0, 1300.0, 2, 2),
-                beta: (1100.0, 450.0, 650.0, 2, 2),
+                alpha: (1900.0, 0.0, 1900.0, 2, 0),
+                beta: (1100.0, 1050.0, 50.0, 2, 4),
             },
         )
         self.assertEqual(
@@ -233,7 +234,7 @@ class TestEfficiencyReport(InsuranceCrmCommon):
         )
 
     @freeze_time(TODAY)
-    def test_a_task_goes_to_the_deals_policy_else_its_quote(self):
+    def test_a_task_goes_to_the_deals_chosen_quote_as_in_the_task_analysis(self):
         self._book()
         report = self.env["insurance.efficiency.report"]
         rows = report.search(
@@ -245,11 +246,26 @@ class TestEfficiencyReport(InsuranceCrmCommon):
                 for row in rows
             ),
             [
-                ("D1", "Alpha Insurance", "CASCO"),
-                ("D1", "Alpha Insurance", "CASCO"),
+                ("D1", "Beta Assurance", "CASCO"),
+                ("D1", "Beta Assurance", "CASCO"),
                 ("D2", "Beta Assurance", "MTPL"),
                 ("D2", "Beta Assurance", "MTPL"),
             ],
+        )
+        # The task analysis counts the same done tasks on the same insurers
+        # and products, at the same cost.
+        tasks = self.env["insurance.task.report"].search(
+            [("lead_id.name", "in", ("D1", "D2")), ("state", "=", "done")]
+        )
+        self.assertEqual(
+            sorted(
+                (task.lead_id.name, task.insurer_id.id, task.product_id.id, task.cost)
+                for task in tasks
+            ),
+            sorted(
+                (row.lead_id.name, row.insurer_id.id, row.product_id.id, row.task_cost)
+                for row in rows
+            ),
         )
         # D2's third task is still open: no row, it has cost nothing yet.
         self.assertTrue(self.open_task.active)
@@ -266,10 +282,10 @@ class TestEfficiencyReport(InsuranceCrmCommon):
         everything = self._figures(
             "insurer_id", report=self.env["insurance.efficiency.report"].sudo()
         )
-        self.assertEqual(everything[self.insurer_a.id], (1900.0, 900.0, 1000.0, 2, 3))
+        self.assertEqual(everything[self.insurer_a.id], (1900.0, 300.0, 1600.0, 2, 1))
         self.assertEqual(
             self._figures("insurer_id", user=self.head_of_sales)[self.insurer_a.id],
-            (1900.0, 600.0, 1300.0, 2, 2),
+            (1900.0, 0.0, 1900.0, 2, 0),
         )
         self.assertEqual(
             self._figures("user_id", user=self.foreign_seller),
