@@ -276,11 +276,15 @@ class TestInsuranceDashboard(InsuranceCrmCommon):
             (6, "task_count"),
             (8, "task_count"),
             (9, "lead_id"),
+            (13, "commission"),
+            (14, "task_cost"),
         ):
             with self.subTest(pivot=pivot_id, measure=measure):
                 self.assertGreater(self._total(pivot_id, measure, user, years=years), 0)
         self.assertTrue(self._read_pivot(11, user, years=years))
         self.assertTrue(self._read_pivot(12, user, years=years))
+        self.assertTrue(self._read_pivot(13, user, years=years))
+        self.assertTrue(self._read_pivot(14, user, years=years))
         for chart in self._odoo_charts():
             meta = chart["data"]["metaData"]
             model = self.env[meta["resModel"]].with_user(user)
