@@ -119,6 +119,175 @@ ACCOUNT_PARTNER_DEFAULTS = {
     "insurance_premium_collection": "insurer",
 }
 
+# The sales history (add_sales_history): deals per policy of the book, the
+# renewal leads included (300,000 on the large book), done tasks per policy
+# (2,000,000), over this many days; the share of the Sales deals won (each
+# continued in Fulfilment) and, of the others, still open (the rest lost).
+DEALS_PER_POLICY = 1.5
+DONE_TASKS_PER_POLICY = 10
+HISTORY_DAYS = 3 * 365
+SALES_WON_SHARE = 0.4
+OPEN_DEAL_SHARE = 0.1
+# The user the benchmarks open the analyses as: every figure, Sales
+# administrator and insurance manager.
+HEAD_OF_SALES_LOGIN = "book_head_of_sales"
+HISTORY_PATHS = {
+    "sales": [
+        "sales_gathering",
+        "sales_waiting",
+        "sales_deciding",
+        "sales_documents",
+        "sales_handed",
+        "sales_refused",
+    ],
+    "fulfilment": [
+        "fulfilment_new",
+        "fulfilment_typing",
+        "fulfilment_issued",
+        "fulfilment_courier",
+        "fulfilment_delivered",
+    ],
+}
+# The task types each stage's automation gives (data/base_automation_data.xml).
+STAGE_TASK_TYPES = {
+    "sales_gathering": ["gather_information"],
+    "sales_waiting": ["missing_data"],
+    "sales_deciding": ["next_contact"],
+    "sales_documents": ["upload_documents"],
+    "fulfilment_typing": ["typing"],
+    "fulfilment_issued": ["print_policy"],
+    "fulfilment_courier": ["assign_courier", "confirm_received", "confirm_photos"],
+}
+# What the book sets on the rows of the ORM's templates (_history_templates).
+HISTORY_LEAD_VARIABLE = (
+    "id",
+    "name",
+    "partner_id",
+    "contact_name",
+    "partner_name",
+    "lang_id",
+    "user_id",
+    "team_id",
+    "stage_id",
+    "company_id",
+    "active",
+    "lost_reason_id",
+    "probability",
+    "automated_probability",
+    "date_closed",
+    "date_automation_last",
+    "date_open",
+    "date_last_stage_update",
+    "create_date",
+    "write_date",
+    "day_open",
+    "day_close",
+    "insurance_product_id",
+    "insurance_client_manager_id",
+    "insurance_business_type",
+    "insurance_date_start",
+    "insurance_date_end",
+    "insurance_payment_frequency",
+    "deal_premium",
+    "deal_commission",
+    "amount_client_pays",
+    "deal_budget",
+    "expected_revenue",
+    "prorated_revenue",
+    "policy_id",
+    "policy_number",
+    "insurance_policy_trusted",
+    "origin_lead_id",
+    "create_uid",
+    "write_uid",
+)
+HISTORY_MESSAGE_VARIABLE = (
+    "id",
+    "res_id",
+    "record_name",
+    "record_company_id",
+    "author_id",
+    "email_from",
+    "reply_to",
+    "parent_id",
+    "message_id",
+    "date",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+)
+HISTORY_TRACKING_VARIABLE = (
+    "id",
+    "mail_message_id",
+    "old_value_integer",
+    "new_value_integer",
+    "old_value_char",
+    "new_value_char",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+)
+HISTORY_TASK_VARIABLE = (
+    "id",
+    "res_id",
+    "res_name",
+    "activity_type_id",
+    "summary",
+    "user_id",
+    "date_deadline",
+    "date_done",
+    "active",
+    "insurance_stage_id",
+    "insurance_due_at",
+    "insurance_done_late",
+    "insurance_days_late",
+    "insurance_lateness_reason_id",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+)
+# The company's working schedule, as the task types' time standards count
+# (8:00-12:00 and 13:00-17:00 UTC, Monday to Friday).
+WORKING_SLOTS = ((8, 12), (13, 17))
+
+
+def _working_due(start, standard, unit):
+    """When a task given at ``start`` (naive UTC) is due by its type's time
+    standard on the working schedule (``WORKING_SLOTS``): the end of the
+    ``standard``-th working day, counting the day it is given if that is
+    one, or ``standard`` working hours later."""
+    if unit == "days":
+        days = max(round(standard), 1)
+        day = start.date()
+        while True:
+            if day.weekday() < 5:
+                days -= 1
+                if not days:
+                    return datetime.combine(day, datetime.min.time()).replace(
+                        hour=WORKING_SLOTS[-1][1]
+                    )
+            day += timedelta(days=1)
+    remaining = timedelta(hours=standard or 0)
+    moment = start
+    while True:
+        if moment.weekday() < 5:
+            for begin, end in WORKING_SLOTS:
+                slot_start = moment.replace(hour=begin, minute=0, second=0)
+                slot_end = moment.replace(hour=end, minute=0, second=0)
+                if moment >= slot_end:
+                    continue
+                moment = max(moment, slot_start)
+                if moment + remaining <= slot_end:
+                    return moment + remaining
+                remaining -= slot_end - moment
+                moment = slot_end
+        moment = datetime.combine(
+            moment.date() + timedelta(days=1), datetime.min.time()
+        )
+
 
 def renewal_bucket(date_end, day):
     """The bucket a renewal lead belongs in on ``day``: the rule of
@@ -2083,6 +2252,585 @@ class BookGenerator:
             payment_frequency,  # the client pays as for the policy it renews
         )
 
+    # ------------------------------------------------------------------
+    # The sales history (issue 17): deals, their stage changes and tasks
+    # ------------------------------------------------------------------
+
+    def add_sales_history(self):
+        """The deals of the book's history with their stage changes and
+        tasks, and the salespeople's monthly targets: what the management
+        analyses read. ``DEALS_PER_POLICY`` deals per policy of the book (its
+        renewal leads included): Sales deals lost with a lost reason or
+        still open, and won ones continued in Fulfilment (``origin_lead_id``)
+        and delivered with the policy they issued (``policy_id``, the
+        client's first policy of a chain); each stage change a chatter
+        message with its tracking value, as crm tracks ``stage_id``; each
+        stage's tasks (the task types the stage's automation gives, and
+        calls) done and archived with their done date, lateness and reason,
+        ``DONE_TASKS_PER_POLICY`` per policy; the open deals' tasks open.
+        Rows as the ORM writes them (``_history_templates``), with COPY."""
+        env, cr = self.env, self.cr
+        self.ensure_reference_data()
+        self._ensure_sales_people()
+        cr.execute("SELECT count(*) FROM insurance_policy")
+        policies = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM crm_lead")
+        existing = cr.fetchone()[0]
+        history = max(0, round(policies * DEALS_PER_POLICY) - existing)
+        self.history_now = datetime.now().replace(microsecond=0)
+        first_day = self.today - timedelta(days=HISTORY_DAYS)
+        # The first policy of each chain sold in the history: a won deal's.
+        cr.execute(
+            """SELECT policy.id, policy.name, policy.partner_id, policy.product_id,
+                      policy.client_manager_id, policy.company_id, policy.premium,
+                      policy.commission_amount, policy.date_start, policy.date_end,
+                      policy.business_type, policy.payment_frequency
+                 FROM insurance_policy policy
+                WHERE policy.predecessor_id IS NULL AND policy.state != 'draft'
+                  AND policy.date_start BETWEEN %s AND %s
+             ORDER BY policy.id""",
+            [first_day + timedelta(days=90), self.today - timedelta(days=7)],
+        )
+        firsts = cr.fetchall()
+        won = min(len(firsts), round(history / (1 + 1 / SALES_WON_SHARE)))
+        won_policies = sorted(self.rng.sample(firsts, won))
+        others = history - 2 * won
+        cr.execute(
+            """SELECT id, name, is_company, lang, client_manager_id
+                 FROM res_partner WHERE client_type IS NOT NULL ORDER BY id"""
+        )
+        clients = cr.fetchall()
+        self.client_of = {row[0]: row for row in clients}
+        templates = self._history_templates(clients[0][0])
+        lead_ids = iter(_reserve_block(cr, "crm_lead", 2 * won + others))
+        deals = []
+        for policy in won_policies:
+            deals.extend(self._won_deals(policy, next(lead_ids), next(lead_ids)))
+        for __ in range(others):
+            deals.append(self._other_deal(next(lead_ids), first_day, clients))
+        task_plan = self._task_plan(deals, policies * DONE_TASKS_PER_POLICY)
+        changes = sum(len(deal["entries"]) - 1 for deal in deals)
+        message_ids = _reserve_block(cr, "mail_message", changes)
+        tracking_ids = _reserve_block(cr, "mail_tracking_value", changes)
+        activity_ids = _reserve_block(cr, "mail_activity", len(task_plan))
+        tables = ("crm_lead", "mail_message", "mail_tracking_value", "mail_activity")
+        with _bulk_load(cr, tables):
+            templates["lead"].copy_rows(
+                cr, (self._deal_line(d, templates) for d in deals)
+            )
+            templates["message"].copy_rows(
+                cr, self._change_lines(deals, message_ids, templates, "message")
+            )
+            templates["tracking"].copy_rows(
+                cr,
+                self._change_lines(
+                    deals, message_ids, templates, "tracking", tracking_ids
+                ),
+            )
+            templates["activity"].copy_rows(
+                cr,
+                (
+                    self._task_line(activity_id, task, templates)
+                    for activity_id, task in zip(activity_ids, task_plan, strict=True)
+                ),
+            )
+        for table in tables:
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+        env.invalidate_all()
+        stats = {
+            "sales_deals": len(deals),
+            "deals_won": won,
+            "deals_lost": sum(1 for d in deals if d["lost_reason_id"]),
+            "deals_open": sum(1 for d in deals if d["open"]),
+            "stage_changes": changes,
+            "tasks_done": sum(1 for task in task_plan if task["done"]),
+            "tasks_open": sum(1 for task in task_plan if not task["done"]),
+        }
+        stats["sales_targets"] = self._add_sales_targets(first_day)
+        return stats
+
+    def _ensure_sales_people(self):
+        """The client managers sell too (Sales, own documents); a head of
+        sales (Sales administrator, insurance manager) reads every figure:
+        the user the benchmarks open the analyses as."""
+        env = self.env
+        salesman = env.ref("sales_team.group_sale_salesman")
+        self.managers.filtered(lambda user: salesman not in user.groups_id).write(
+            {"groups_id": [Command.link(salesman.id)]}
+        )
+        Users = env["res.users"].with_context(no_reset_password=True)
+        self.head_of_sales = Users.search([("login", "=", HEAD_OF_SALES_LOGIN)])
+        if not self.head_of_sales:
+            self.head_of_sales = Users.create(
+                {
+                    "name": "Book Head of Sales",
+                    "tz": "Europe/Vilnius",
+                    "login": HEAD_OF_SALES_LOGIN,
+                    "groups_id": [
+                        Command.link(env.ref("sales_team.group_sale_manager").id),
+                        Command.link(
+                            env.ref("insurance_broker.group_insurance_manager").id
+                        ),
+                    ],
+                }
+            )
+        self.user_partner = {user.id: user.partner_id.id for user in self.managers}
+        self.lost_reasons = env["crm.lost.reason"].search([]).ids
+        self.lateness_reasons = env["insurance.lateness.reason"].search([]).ids
+        Lead = env["crm.lead"]
+        codes = [code for stages in HISTORY_PATHS.values() for code in stages]
+        self.stage_of = {code: Lead._insurance_stage(code) for code in codes}
+        self.task_types = {}
+        for code, xmlids in STAGE_TASK_TYPES.items():
+            self.task_types[code] = [
+                env.ref(f"insurance_broker_crm.mail_activity_type_{xmlid}")
+                for xmlid in xmlids
+            ]
+        self.call_type = env.ref("insurance_broker_crm.mail_activity_type_call_result")
+        self.teams = {
+            name: env.ref(f"insurance_broker_crm.team_insurance_{name}")
+            for name in ("sales", "fulfilment")
+        }
+        self.lang_ids = {
+            lang.code: lang.id
+            for lang in env["res.lang"].search([("active", "=", True)])
+        }
+
+    def _history_templates(self, partner_id):
+        """A Sales deal created and moved on through the ORM (its stage
+        automation gives and closes a task), its rows read and rolled back:
+        every column of crm_lead, of the stage change's message and tracking
+        value and of the done task keeps the ORM's value but those the book
+        sets (``*_VARIABLE``)."""
+        env, cr = self.env, self.cr
+        Lead = env["crm.lead"]
+        # What mail writes at commit for the book's earlier records, now:
+        # the savepoint below would roll it back.
+        env.flush_all()
+        cr.precommit.run()
+        cr.execute("SAVEPOINT history_templates")
+        try:
+            lead = Lead.create(
+                {
+                    "name": "Template deal",
+                    "type": "opportunity",
+                    "partner_id": partner_id,
+                    "team_id": self.teams["sales"].id,
+                    "user_id": self.managers[0].id,
+                    "insurance_product_id": self.products[0].id,
+                }
+            )
+            # mail tracks no change of a record created in the same
+            # transaction: its creation is written first
+            env.flush_all()
+            cr.precommit.run()
+            lead.write({"stage_id": self.stage_of["sales_waiting"].id})
+            env.flush_all()
+            cr.precommit.run()
+            field = env["ir.model.fields"]._get("crm.lead", "stage_id")
+            cr.execute(
+                "SELECT row_to_json(lead) FROM crm_lead lead WHERE id = %s", [lead.id]
+            )
+            lead_row = cr.fetchone()[0]
+            cr.execute(
+                """SELECT row_to_json(message), row_to_json(tracking)
+                     FROM mail_tracking_value tracking
+                     JOIN mail_message message ON message.id = tracking.mail_message_id
+                    WHERE message.model = 'crm.lead' AND message.res_id = %s
+                      AND tracking.field_id = %s""",
+                [lead.id, field.id],
+            )
+            message_row, tracking_row = cr.fetchone()
+            cr.execute(
+                """SELECT row_to_json(activity) FROM mail_activity activity
+                    WHERE res_model = 'crm.lead' AND res_id = %s AND NOT active""",
+                [lead.id],
+            )
+            activity_row = cr.fetchone()[0]
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT history_templates")
+            cr.precommit.clear()
+            cr.postcommit.clear()
+            env.invalidate_all()
+        return {
+            "lead": _RowTemplate("crm_lead", lead_row, HISTORY_LEAD_VARIABLE),
+            "message": _RowTemplate(
+                "mail_message", message_row, HISTORY_MESSAGE_VARIABLE
+            ),
+            "tracking": _RowTemplate(
+                "mail_tracking_value", tracking_row, HISTORY_TRACKING_VARIABLE
+            ),
+            "activity": _RowTemplate(
+                "mail_activity", activity_row, HISTORY_TASK_VARIABLE
+            ),
+        }
+
+    def _steps(self, start, codes, low, high, end=None):
+        """[(stage code, entered at)]: ``codes`` entered one after the other
+        from ``start``, each stage lasting ``low`` to ``high`` days (scaled
+        down to end before ``end``, if given)."""
+        rng = self.rng
+        durations = [rng.uniform(low, high) for __ in codes[1:]]
+        total = sum(durations)
+        if end and total and start + timedelta(days=total) > end:
+            scale = max((end - start).total_seconds() / 86400.0, 0.01) / total
+            durations = [d * scale for d in durations]
+        entries, moment = [(codes[0], start)], start
+        for code, days in zip(codes[1:], durations, strict=True):
+            moment = (moment + timedelta(days=days)).replace(microsecond=0)
+            entries.append((code, moment))
+        return entries
+
+    def _sales_codes(self):
+        """The Sales stages a deal goes through before its last one: it
+        gathers the information, may wait for data, decides, collects the
+        documents."""
+        codes = ["sales_gathering"]
+        if self.rng.random() < 0.5:
+            codes.append("sales_waiting")
+        return codes + ["sales_deciding", "sales_documents"]
+
+    def _deal(self, lead_id, client, manager, product, entries, **values):
+        client_id, name, is_company, lang, __ = client
+        deal = {
+            "id": lead_id,
+            "name": f"{name}: {product.name}",
+            "partner_id": client_id,
+            "contact_name": None if is_company else name,
+            "partner_name": name if is_company else None,
+            "lang_id": self.lang_ids.get(lang),
+            "user_id": manager,
+            "product": product,
+            "entries": entries,
+            "team": "sales",
+            "open": False,
+            "won": False,
+            "lost_reason_id": None,
+            "policy": None,
+            "origin_lead_id": None,
+            "business_type": "new",
+        }
+        deal.update(values)
+        return deal
+
+    def _won_deals(self, policy, sales_id, fulfilment_id):
+        """A won Sales deal and its Fulfilment deal, delivered with
+        ``policy`` a few days before its cover starts."""
+        rng = self.rng
+        start = datetime.combine(policy[8], datetime.min.time())
+        created = start - timedelta(days=rng.uniform(25, 60), hours=rng.uniform(0, 9))
+        sales = self._steps(created, [*self._sales_codes(), "sales_handed"], 0.3, 6)
+        handed = sales[-1][1]
+        fulfilment = self._steps(
+            handed, HISTORY_PATHS["fulfilment"], 0.05, 2, end=start - timedelta(hours=1)
+        )
+        client = self.client_of[policy[2]]
+        product = self.products.browse(policy[3])
+        common = {
+            "won": True,
+            "business_type": policy[10] or "new",
+            "won_at": None,
+        }
+        return [
+            self._deal(sales_id, client, policy[4], product, sales, **common)
+            | {"won_at": handed, "amounts": policy},
+            self._deal(
+                fulfilment_id,
+                client,
+                policy[4],
+                product,
+                fulfilment,
+                **common,
+            )
+            | {
+                "team": "fulfilment",
+                "origin_lead_id": sales_id,
+                "policy": policy,
+                "won_at": fulfilment[-1][1],
+                "amounts": policy,
+            },
+        ]
+
+    def _other_deal(self, lead_id, first_day, clients):
+        """A Sales deal refused (lost, with a reason) somewhere on the way,
+        or still open (created in the last weeks)."""
+        rng = self.rng
+        client = rng.choice(clients)
+        manager = client[4] or rng.choice(self.managers).id
+        product = rng.choices(
+            self.products, [self.product_meta[p][4] for p in self.products]
+        )[0]
+        codes = self._sales_codes()
+        now = self.history_now
+        if rng.random() < OPEN_DEAL_SHARE:
+            created = now - timedelta(days=rng.uniform(1, 45))
+            entries = self._steps(
+                created, codes[: rng.randint(1, len(codes))], 0.3, 6, end=now
+            )
+            return self._deal(lead_id, client, manager, product, entries, open=True)
+        created = datetime.combine(first_day, datetime.min.time()) + timedelta(
+            days=rng.uniform(0, HISTORY_DAYS - 30), hours=rng.uniform(7, 17)
+        )
+        entries = self._steps(
+            created, [*codes[: rng.randint(1, len(codes))], "sales_refused"], 0.3, 10
+        )
+        return self._deal(
+            lead_id,
+            client,
+            manager,
+            product,
+            entries,
+            lost_reason_id=rng.choice(self.lost_reasons),
+        )
+
+    def _task_plan(self, deals, done_target):
+        """The tasks of the deals: each stage's task types, done while the
+        deal was in it (open in the stage an open deal is in), and calls
+        recorded in the stages, as many as it takes for ``done_target``
+        done tasks."""
+        rng = self.rng
+        slots = []  # (deal, index of the entry) of a stage the deal left
+        tasks = []
+        for deal in deals:
+            entries = deal["entries"]
+            for index, (code, entered) in enumerate(entries):
+                left = entries[index + 1][1] if index + 1 < len(entries) else None
+                if left is None and not deal["open"]:
+                    continue
+                if left is not None:
+                    slots.append((deal, index))
+                for task_type in self.task_types.get(code, ()):
+                    tasks.append(self._task(deal, code, task_type, entered, left))
+        done = sum(1 for task in tasks if task["done"])
+        for __ in range(max(0, done_target - done)):
+            deal, index = slots[rng.randrange(len(slots))]
+            code, entered = deal["entries"][index]
+            left = deal["entries"][index + 1][1]
+            created = entered + (left - entered) * rng.random()
+            tasks.append(self._task(deal, code, self.call_type, created, left))
+        return tasks
+
+    def _task(self, deal, code, task_type, created, left):
+        """A task of ``task_type`` given at ``created`` in stage ``code``;
+        done before ``left`` (the deal left the stage), open when None."""
+        rng = self.rng
+        created = created.replace(microsecond=0) + timedelta(seconds=1)
+        due_at = _working_due(
+            created, task_type.insurance_time_standard, task_type.insurance_time_unit
+        )
+        task = {
+            "deal": deal,
+            "stage": code,
+            "type": task_type,
+            "created": created,
+            "due_at": due_at,
+            "date_deadline": due_at.date(),
+            "done": left is not None,
+            "date_done": None,
+            "late": False,
+            "days_late": 0,
+            "reason": None,
+        }
+        if left is None:
+            return task
+        done_at = created + (left - created) * rng.random()
+        if rng.random() < 0.15:  # some are done days after the deal moved on
+            done_at += timedelta(days=rng.uniform(0, 6))
+        date_done = min(done_at.date(), self.today - timedelta(days=1))
+        # The suite's rule (mail.activity._compute_insurance_lateness), for
+        # a task done before today: done at the end of its done day.
+        days = max((date_done - task["date_deadline"]).days, 0)
+        late = datetime.combine(date_done, datetime.max.time()) > due_at
+        task.update(
+            date_done=date_done,
+            done_at=max(done_at, created),
+            late=late,
+            days_late=days,
+            reason=rng.choice(self.lateness_reasons) if late else None,
+        )
+        return task
+
+    def _deal_line(self, deal, templates):
+        entries = deal["entries"]
+        code, last_at = entries[-1]
+        stage = self.stage_of[code]
+        created = entries[0][1]
+        amounts = deal.get("amounts")
+        premium = amounts[6] if amounts else 0.0
+        commission = amounts[7] if amounts else 0.0
+        closed = None if deal["open"] else last_at
+        probability = (
+            100.0 if deal["won"] else (0.0 if deal["lost_reason_id"] else None)
+        )
+        policy = deal["policy"]
+        card_cost = templates["lead"].value("card_cost")
+        return templates["lead"].line(
+            id=deal["id"],
+            name=deal["name"],
+            partner_id=deal["partner_id"],
+            contact_name=deal["contact_name"],
+            partner_name=deal["partner_name"],
+            lang_id=deal["lang_id"],
+            user_id=deal["user_id"],
+            team_id=self.teams[deal["team"]].id,
+            stage_id=stage.id,
+            company_id=self.company.id,
+            active=not deal["lost_reason_id"],
+            lost_reason_id=deal["lost_reason_id"],
+            probability=probability,
+            automated_probability=probability,
+            date_closed=closed,
+            date_automation_last=last_at,
+            date_open=created,
+            date_last_stage_update=last_at,
+            create_date=created,
+            write_date=last_at,
+            day_open=0.0,
+            day_close=(
+                round((closed - created).total_seconds() / 86400.0, 2)
+                if closed
+                else None
+            ),
+            insurance_product_id=deal["product"].id,
+            insurance_client_manager_id=deal["user_id"],
+            insurance_business_type=deal["business_type"],
+            insurance_date_start=amounts[8] if amounts else None,
+            insurance_date_end=amounts[9] if amounts else None,
+            insurance_payment_frequency=amounts[11] if amounts else "single",
+            deal_premium=premium,
+            deal_commission=commission,
+            amount_client_pays=premium,
+            deal_budget=float_round(
+                commission - card_cost, precision_rounding=self.currency.rounding
+            ),
+            expected_revenue=commission,
+            prorated_revenue=commission * (probability or 0.0) / 100.0,
+            policy_id=policy[0] if policy else None,
+            policy_number=policy[1] if policy else None,
+            insurance_policy_trusted=True if policy else None,
+            origin_lead_id=deal["origin_lead_id"],
+            create_uid=deal["user_id"],
+            write_uid=deal["user_id"],
+        )
+
+    def _change_lines(self, deals, message_ids, templates, part, tracking_ids=None):
+        """The stage changes of the deals: their messages (``part``
+        "message") or tracking values ("tracking")."""
+        ids = iter(message_ids)
+        tracking = iter(tracking_ids or ())
+        names = {code: stage.name for code, stage in self.stage_of.items()}
+        for deal in deals:
+            entries = deal["entries"]
+            author = self.user_partner.get(deal["user_id"])
+            for (old, __), (new, moved_at) in zip(entries, entries[1:], strict=False):
+                message_id = next(ids)
+                if part == "message":
+                    yield templates["message"].line(
+                        id=message_id,
+                        res_id=deal["id"],
+                        record_name=deal["name"],
+                        record_company_id=self.company.id,
+                        author_id=author,
+                        email_from=None,
+                        reply_to=None,
+                        parent_id=None,
+                        message_id=generate_tracking_message_id(
+                            f"{deal['id']}-crm.lead"
+                        ),
+                        date=moved_at,
+                        create_date=moved_at,
+                        write_date=moved_at,
+                        create_uid=deal["user_id"],
+                        write_uid=deal["user_id"],
+                    )
+                else:
+                    yield templates["tracking"].line(
+                        id=next(tracking),
+                        mail_message_id=message_id,
+                        old_value_integer=self.stage_of[old].id,
+                        new_value_integer=self.stage_of[new].id,
+                        old_value_char=names[old],
+                        new_value_char=names[new],
+                        create_date=moved_at,
+                        write_date=moved_at,
+                        create_uid=deal["user_id"],
+                        write_uid=deal["user_id"],
+                    )
+
+    def _task_line(self, activity_id, task, templates):
+        deal = task["deal"]
+        task_type = task["type"]
+        return templates["activity"].line(
+            id=activity_id,
+            res_id=deal["id"],
+            res_name=deal["name"],
+            activity_type_id=task_type.id,
+            summary=task_type.summary,
+            user_id=deal["user_id"],
+            date_deadline=task["date_deadline"],
+            date_done=task["date_done"],
+            active=not task["done"],
+            insurance_stage_id=self.stage_of[task["stage"]].id,
+            insurance_due_at=task["due_at"],
+            insurance_done_late=task["late"],
+            insurance_days_late=task["days_late"],
+            insurance_lateness_reason_id=task["reason"],
+            create_date=task["created"],
+            write_date=task.get("done_at", task["created"]),
+            create_uid=deal["user_id"],
+            write_uid=deal["user_id"],
+        )
+
+    def _add_sales_targets(self, first_day):
+        """Each client manager's target for each month of the history and
+        the next three: about what they sold a month on average, through
+        the ORM (a few hundred rows)."""
+        env, cr = self.env, self.cr
+        cr.execute(
+            """SELECT client_manager_id, count(*), sum(premium), sum(commission_amount)
+                 FROM insurance_policy
+                WHERE state != 'draft' AND date_start >= %s
+             GROUP BY client_manager_id""",
+            [first_day],
+        )
+        months = HISTORY_DAYS // 30
+        average = {
+            row[0]: [value / months for value in row[1:]] for row in cr.fetchall()
+        }
+        Target = env["insurance.sales.target"]
+        existing = set(
+            Target.search([("user_id", "in", self.managers.ids)]).mapped(
+                lambda target: (target.user_id.id, target.date)
+            )
+        )
+        values = []
+        month = first_day.replace(day=1)
+        last = (self.today + relativedelta(months=3)).replace(day=1)
+        while month <= last:
+            for manager in self.managers:
+                count, premium, commission = average.get(manager.id, (0, 0, 0))
+                if (manager.id, month) in existing:
+                    continue
+                factor = self.rng.uniform(0.9, 1.25)
+                values.append(
+                    {
+                        "user_id": manager.id,
+                        "date": month,
+                        "company_id": self.company.id,
+                        "target_policy_count": round(count * factor),
+                        "target_premium": float_round(
+                            float(premium) * factor, precision_rounding=1
+                        ),
+                        "target_commission": float_round(
+                            float(commission) * factor, precision_rounding=1
+                        ),
+                    }
+                )
+            month += relativedelta(months=1)
+        Target.create(values)
+        env.flush_all()
+        return len(values)
+
 
 def check_sample(env, size=200, seed=7):
     """Recompute a random sample through the ORM and compare with what was
@@ -2106,8 +2854,78 @@ def check_sample(env, size=200, seed=7):
         )
         problems += _recompute_sample(env, records, inputs=True)
     problems += check_renewal_leads(env, size=max(5, size // 10), rng=rng)
+    problems += check_sales_history(env, size=max(10, size // 4), rng=rng)
     if "insurance.commission.line" in env:
         problems += check_accounting(env, size=max(6, size // 20), rng=rng)
+    return problems
+
+
+def check_sales_history(env, size=20, rng=None):
+    """The sales history against the suite's rules: a sample of done tasks
+    recomputed by the ORM (lateness, the record's name) and re-validated;
+    set-wise, every deal in the stage its last tracked change took it to,
+    every task given in a stage its deal entered, every delivered deal's
+    policy the client's and product's of the deal."""
+    rng = rng or random.Random(7)
+    cr = env.cr
+    field = env["ir.model.fields"]._get("crm.lead", "stage_id")
+    cr.execute(
+        """SELECT id FROM mail_activity
+            WHERE res_model = 'crm.lead' AND NOT active AND date_done IS NOT NULL
+         ORDER BY id DESC LIMIT %s""",
+        [size * 50],
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    if not ids:
+        return []
+    sample = env["mail.activity"].with_context(active_test=False)
+    sample = sample.browse(sorted(rng.sample(ids, min(size, len(ids)))))
+    problems = _recompute_sample(env, sample)
+    checks = {
+        "deals not in the stage of their last tracked change": SQL(
+            """SELECT count(*) FROM crm_lead lead
+                 JOIN LATERAL (
+                      SELECT tracking.new_value_integer AS stage_id
+                        FROM mail_message message
+                        JOIN mail_tracking_value tracking
+                          ON tracking.mail_message_id = message.id
+                       WHERE message.model = 'crm.lead' AND message.res_id = lead.id
+                         AND tracking.field_id = %(field)s
+                    ORDER BY message.date DESC, message.id DESC LIMIT 1) last ON TRUE
+                WHERE last.stage_id != lead.stage_id""",
+            field=field.id,
+        ),
+        "tasks given in a stage their deal never entered": SQL(
+            """SELECT count(*) FROM mail_activity task
+                WHERE task.res_model = 'crm.lead'
+                  AND task.insurance_stage_id IS NOT NULL
+                  AND NOT EXISTS (
+                      SELECT 1 FROM mail_message message
+                        JOIN mail_tracking_value tracking
+                          ON tracking.mail_message_id = message.id
+                       WHERE message.model = 'crm.lead' AND message.res_id = task.res_id
+                         AND tracking.field_id = %(field)s
+                         AND task.insurance_stage_id IN (tracking.old_value_integer,
+                                                         tracking.new_value_integer))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM crm_lead lead
+                       WHERE lead.id = task.res_id
+                         AND lead.stage_id = task.insurance_stage_id)""",
+            field=field.id,
+        ),
+        "delivered deals whose policy is another client's or product's": SQL(
+            """SELECT count(*) FROM crm_lead lead
+                 JOIN insurance_policy policy ON policy.id = lead.policy_id
+                WHERE lead.origin_lead_id IS NOT NULL
+                  AND (policy.partner_id != lead.partner_id
+                       OR policy.product_id != lead.insurance_product_id)"""
+        ),
+    }
+    for label, query in checks.items():
+        cr.execute(query)
+        count = cr.fetchone()[0]
+        if count:
+            problems.append(f"sales history: {count} {label}")
     return problems
 
 

@@ -23,17 +23,21 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+import pytz
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api, fields, sql_db  # noqa: E402
+from odoo.osv import expression  # noqa: E402
 from odoo.tools import SQL  # noqa: E402
+from odoo.tools.safe_eval import safe_eval  # noqa: E402
 
 book = None  # bench/book.py, imported once Odoo knows the addons path
 
@@ -780,6 +784,89 @@ class Bench:
             xlsx_kb=export["xlsx_kb"],
         )
 
+    # The management analyses (issue 17) --------------------------------
+
+    def management_analyses(self):
+        """Each analysis's first page as the web client asks for it when its
+        menu opens (``_analysis_first_page``), as the book's head of sales,
+        against hand-written SQL computing the same figures from the base
+        tables (``ANALYSIS_FLOORS``)."""
+        for name in ANALYSIS_FLOORS:
+            self.analysis_first_page(name)
+
+    def analysis_first_page(self, name):
+        """The first page of the analysis ``name`` (``ANALYSIS_FLOORS``): the
+        menu action's default filters (its context's ``search_default_*``,
+        evaluated as the web client does: filters of one group or'ed,
+        groups and'ed), the pivot's row and column group-bys and measures,
+        and the read_group calls the pivot makes for them (every row
+        prefix by every column prefix, ``lazy=False``), through the ORM
+        with the user's record rules; against one SQL statement of the same
+        groups and figures (GROUPING SETS) from the base tables. Each is run
+        once first, then three times alternately, caches emptied before
+        each run: the best of each. Their results must be equal."""
+        env = self.env
+        xmlid, floor_sql = ANALYSIS_FLOORS[name]
+        user = env["res.users"].search([("login", "=", book.HEAD_OF_SALES_LOGIN)])
+        assert user, f"no {book.HEAD_OF_SALES_LOGIN} in the book: make book again"
+        page = _analysis_first_page(env, xmlid, user)
+        Model = page["model"]
+
+        def orm():
+            return [
+                Model.read_group(page["domain"], page["measures"], groupby, lazy=False)
+                for groupby in page["groupbys"]
+            ]
+
+        measures = [spec.split(":")[0] for spec in page["measures"]]
+        dimensions = page["dimensions"]
+        query = _grouping_sets_sql(
+            floor_sql(env, page, user),
+            page["groupbys"],
+            dimensions,
+            page["aggregators"],
+        )
+
+        def floor():
+            env.cr.execute(query)
+            return env.cr.fetchall()
+
+        runs = {"orm": [], "sql": []}
+        results = {}
+        for attempt in range(4):
+            for kind, function in (("sql", floor), ("orm", orm)):
+                env.invalidate_all()
+                result, seconds, queries = timed(env, function)
+                if attempt:  # the first of each warms the caches
+                    runs[kind].append((seconds, queries))
+                results[kind] = result
+        orm_groups = _orm_groups(
+            results["orm"], page["groupbys"], measures, page["tz"], Model
+        )
+        sql_groups = _sql_groups(results["sql"], page["groupbys"], dimensions, measures)
+        differences = _compare_groups(orm_groups, sql_groups)
+        assert not differences, (
+            f"{name}: the ORM and SQL figures differ: {differences[:5]}"
+        )
+        seconds, queries = min(runs["orm"])
+        floor_seconds = min(run[0] for run in runs["sql"])
+        rows = orm_groups[()][()]["__count"] if () in orm_groups else 0
+        self.record(
+            name,
+            seconds,
+            "sql_grouping_sets_same_figures",
+            floor_seconds,
+            queries,
+            rows,
+            model=Model._name,
+            domain=repr(page["domain"]),
+            read_groups=[list(groupby) for groupby in page["groupbys"]],
+            measures=page["measures"],
+            groups=sum(len(groups) for groups in orm_groups.values()),
+            orm_runs=[round(run[0], 4) for run in runs["orm"]],
+            floor_runs=[round(run[0], 4) for run in runs["sql"]],
+        )
+
     # Query counts ------------------------------------------------------
 
     def policy_list_first_page(self):
@@ -847,12 +934,507 @@ class Bench:
         return seconds, queries
 
 
+# The management analyses' first pages (Bench.analysis_first_page) ---------
+
+
+def _analysis_first_page(env, xmlid, user):
+    """What the web client asks when the menu action ``xmlid`` opens on its
+    pivot: the model as ``user`` (the user's context), the domain of the
+    action and of its default filters, the read_group group-bys of the
+    pivot's first load and its measures."""
+    action = env.ref(xmlid)
+    tz = user.tz or "UTC"
+    today = fields.Date.context_today(user.with_context(tz=tz))
+    eval_context = {
+        "context_today": lambda: today,
+        "relativedelta": relativedelta,
+        "datetime": datetime,
+        "uid": user.id,
+    }
+    action_context = safe_eval(action.context or "{}", eval_context)
+    Model = env[action.res_model].with_user(user)
+    search = etree.fromstring(
+        Model.get_view(action.search_view_id.id, "search")["arch"]
+    )
+    defaults = {
+        key[len("search_default_") :]
+        for key, value in action_context.items()
+        if key.startswith("search_default_") and value
+    }
+    # Filters of one group (between separators) are or'ed, groups and'ed.
+    groups, current, search_groupbys = [], [], []
+    for node in [child for top in search for child in (top, *top)]:
+        if node.tag != "filter":
+            if node.tag in ("separator", "group", "field") and current:
+                groups.append(current)
+                current = []
+            continue
+        if node.get("name") not in defaults:
+            continue
+        if node.get("date"):
+            raise NotImplementedError(f"{xmlid}: a default date filter")
+        context = safe_eval(node.get("context") or "{}", eval_context)
+        if context.get("group_by"):
+            search_groupbys.append(context["group_by"])
+            continue
+        current.append(safe_eval(node.get("domain") or "[]", eval_context))
+    if current:
+        groups.append(current)
+    domain = expression.AND(
+        [safe_eval(action.domain or "[]", eval_context)]
+        + [expression.OR(group) for group in groups]
+    )
+    pivot = etree.fromstring(Model.get_view(view_type="pivot")["arch"])
+    rows, cols, measures, aggregators = [], [], [], {}
+    for node in pivot.iter("field"):
+        name = node.get("name")
+        spec = f"{name}:{node.get('interval')}" if node.get("interval") else name
+        if node.get("type") == "row":
+            rows.append(spec)
+        elif node.get("type") == "col":
+            cols.append(spec)
+        elif node.get("type") == "measure":
+            field = Model._fields[name]
+            aggregator = (
+                "count_distinct" if field.type == "many2one" else field.aggregator
+            )
+            measures.append(f"{name}:{aggregator}")
+            aggregators[name] = aggregator
+    rows = search_groupbys or rows
+    groupbys = [
+        tuple(rows[:i] + cols[:j])
+        for i in range(len(rows) + 1)
+        for j in range(len(cols) + 1)
+    ]
+    user_context = {
+        "lang": user.lang or "en_US",
+        "tz": tz,
+        "uid": user.id,
+        "allowed_company_ids": [user.company_id.id],
+    }
+    return {
+        "model": Model.with_context(**user_context),
+        "domain": domain,
+        "groupbys": groupbys,
+        "dimensions": [spec.split(":")[0] for spec in rows + cols],
+        "measures": measures,
+        "aggregators": aggregators,
+        "tz": tz,
+        "companies": [user.company_id.id],
+    }
+
+
+def _domain_bounds(domain, name):
+    """(lowest, highest excluded) of the field ``name`` in a domain of
+    ``>=`` and ``<`` leaves on it: what a floor filters on. Any other leaf
+    fails, the floor would not compute the same figures."""
+    low = high = None
+    for leaf in domain:
+        if leaf in ("&", expression.TRUE_LEAF):
+            continue
+        field, operator, value = leaf
+        if field != name or operator not in (">=", "<"):
+            raise NotImplementedError(f"the floor filters on {name} only: {leaf}")
+        if operator == ">=":
+            low = value
+        else:
+            high = value
+    return low, high
+
+
+def _grouping_sets_sql(base, groupbys, dimensions, aggregators):
+    """One statement of every group of ``groupbys`` over the rows of
+    ``base`` (columns named as the dimensions and the measures), each group
+    told by GROUPING() of the dimensions."""
+    sql_aggregate = {"sum": "SUM", "avg": "AVG", "max": "MAX", "min": "MIN"}
+    columns = [SQL.identifier(name) for name in dimensions]
+    sets = SQL(", ").join(
+        SQL("(%s)", SQL(", ").join(SQL.identifier(g.split(":")[0]) for g in groupby))
+        for groupby in groupbys
+    )
+    measures = [
+        SQL(
+            "%s(%s)",
+            SQL(sql_aggregate[aggregator]),
+            SQL.identifier(name),
+        )
+        if aggregator != "count_distinct"
+        else SQL("COUNT(DISTINCT %s)", SQL.identifier(name))
+        for name, aggregator in aggregators.items()
+    ]
+    return SQL(
+        """SELECT GROUPING(%(columns)s), %(columns)s, %(measures)s, COUNT(*)
+             FROM (%(base)s) base
+         GROUP BY GROUPING SETS (%(sets)s)""",
+        columns=SQL(", ").join(columns),
+        measures=SQL(", ").join(measures),
+        base=base,
+        sets=sets,
+    )
+
+
+def _group_key(groupby):
+    return tuple(spec.split(":")[0] for spec in groupby)
+
+
+def _orm_groups(results, groupbys, measures, tz, Model):
+    """{group-by fields: {values: {measure: figure, "__count": rows}}} of
+    read_group's results: records as ids, periods as their first day (in
+    the user's time zone for a datetime)."""
+    groups = {}
+    zone = pytz.timezone(tz)
+    for groupby, result in zip(groupbys, results, strict=True):
+        figures = groups.setdefault(_group_key(groupby), {})
+        for group in result:
+            key = []
+            for spec in groupby:
+                value = group[spec]
+                if ":" in spec:
+                    period = (group.get("__range") or {}).get(spec)
+                    value = period and period["from"]
+                    if value and len(value) > 10:
+                        moment = pytz.utc.localize(fields.Datetime.to_datetime(value))
+                        value = moment.astimezone(zone).date()
+                    elif value:
+                        value = fields.Date.to_date(value)
+                elif isinstance(value, tuple):
+                    value = value[0]
+                key.append(value or None)
+            figures[tuple(key)] = {
+                "__count": group["__count"],
+                **{name: group[name] for name in measures},
+            }
+    return groups
+
+
+def _sql_groups(rows, groupbys, dimensions, measures):
+    """The floor's rows, as ``_orm_groups``."""
+    count = len(dimensions)
+    masks = {}
+    for groupby in groupbys:
+        key = _group_key(groupby)
+        mask = sum(
+            1 << (count - 1 - index)
+            for index, name in enumerate(dimensions)
+            if name not in key
+        )
+        masks[mask] = key
+    groups = {key: {} for key in masks.values()}
+    for row in rows:
+        key = masks[row[0]]
+        values = dict(zip(dimensions, row[1 : 1 + count], strict=True))
+        figures = row[1 + count :]
+        groups[key][tuple(values[name] for name in key)] = {
+            "__count": figures[-1],
+            **dict(zip(measures, figures[:-1], strict=True)),
+        }
+    return groups
+
+
+def _compare_groups(orm, sql):
+    """The differences between two ``_orm_groups``: groups, counts and
+    figures (to a cent, or a millionth of an average)."""
+    differences = []
+    for key in sorted(set(orm) | set(sql), key=str):
+        left, right = orm.get(key, {}), sql.get(key, {})
+        for values in sorted(set(left) | set(right), key=str):
+            if values not in left or values not in right:
+                side = "ORM" if values in left else "SQL"
+                differences.append(f"{key} {values}: only in the {side} result")
+                continue
+            for name, figure in left[values].items():
+                other = right[values][name]
+                if figure is None or other is None:
+                    same = figure == other or not (figure or other)
+                else:
+                    figure, other = float(figure), float(other)
+                    same = abs(figure - other) <= 0.005 + 1e-9 * abs(other)
+                if not same:
+                    differences.append(f"{key} {values} {name}: {figure} != {other}")
+    return differences
+
+
+def _month(column, tz=None):
+    """The first day of the month of a date column, or of a datetime column
+    in the time zone ``tz``: as read_group groups by month."""
+    if tz:
+        column = SQL("timezone(%s, timezone('UTC', %s))", tz, column)
+    return SQL("date_trunc('month', %s)::date", column)
+
+
+def _task_floor(env, page, user):
+    """The task analysis: the deals' tasks, open and those done (archived
+    with a done date), by task type and month of their date (done, or
+    deadline while open)."""
+    since, until = _domain_bounds(page["domain"], "date")
+    day = SQL("COALESCE(task.date_done, task.date_deadline)")
+    return SQL(
+        """SELECT task.activity_type_id, %(month)s AS date,
+                  1 AS task_count,
+                  CASE WHEN NOT task.active AND task.insurance_done_late
+                       THEN 1 ELSE 0 END AS done_late,
+                  CASE WHEN task.active THEN 0
+                       ELSE COALESCE(task_type.insurance_cost_standard, 0) END AS cost
+             FROM mail_activity task
+             JOIN crm_lead lead ON lead.id = task.res_id
+        LEFT JOIN mail_activity_type task_type
+               ON task_type.id = task.activity_type_id
+        LEFT JOIN res_users assignee ON assignee.id = task.user_id
+            WHERE task.res_model = 'crm.lead'
+              AND (task.active OR task.date_done IS NOT NULL)
+              AND %(day)s >= %(since)s AND %(day)s < %(until)s
+              -- the deal's company, else the assignee's
+              AND (COALESCE(lead.company_id, assignee.company_id) = ANY(%(companies)s)
+                   OR COALESCE(lead.company_id, assignee.company_id) IS NULL)""",
+        month=_month(day),
+        day=day,
+        since=since,
+        until=until or date.max,
+        companies=page["companies"],
+    )
+
+
+def _funnel_floor(env, page, user):
+    """The funnel: each entry of a deal into a stage of the broker's
+    pipelines (its creation, each tracked stage change) since the period's
+    first day, when it left and for which stage. An entry's next one is
+    later: the stage changes before the period are not read."""
+    from odoo.addons.insurance_broker_crm.models.crm_lead import (  # noqa: PLC0415
+        REFUSAL_CODES,
+    )
+
+    since, until = _domain_bounds(page["domain"], "date_entered")
+    since = fields.Datetime.to_datetime(since)
+    until = fields.Datetime.to_datetime(until) if until else datetime.max
+    field = env["ir.model.fields"]._get("crm.lead", "stage_id")
+    return SQL(
+        """WITH change AS (
+               SELECT message.res_id AS lead_id, message.date AS changed_at,
+                      tracking.id AS tracking_id,
+                      tracking.old_value_integer AS old_stage_id,
+                      tracking.new_value_integer AS new_stage_id
+                 FROM mail_tracking_value tracking
+                 JOIN mail_message message ON message.id = tracking.mail_message_id
+                WHERE tracking.field_id = %(field)s AND message.model = 'crm.lead'
+                  AND message.date >= %(since)s
+           ), entry AS (
+               SELECT lead.id AS lead_id, lead.create_date AS date_entered,
+                      0 AS tracking_id,
+                      CASE WHEN first.lead_id IS NULL THEN lead.stage_id
+                           ELSE NULLIF(first.old_stage_id, 0) END AS stage_id
+                 FROM crm_lead lead
+            LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, old_stage_id
+                         FROM change
+                     ORDER BY lead_id, changed_at, tracking_id) first
+                   ON first.lead_id = lead.id
+                WHERE lead.create_date >= %(since)s
+            UNION ALL
+               SELECT lead_id, changed_at, tracking_id, new_stage_id
+                 FROM change WHERE new_stage_id > 0
+           ), step AS (
+               SELECT entry.*,
+                      lead(entry.date_entered) OVER deal AS date_left,
+                      lead(entry.stage_id) OVER deal AS next_stage_id
+                 FROM entry
+                WHERE entry.stage_id IS NOT NULL
+               WINDOW deal AS (PARTITION BY entry.lead_id
+                               ORDER BY entry.date_entered, entry.tracking_id)
+           )
+           SELECT COALESCE(stage.team_id, lead.team_id) AS team_id, step.stage_id,
+                  %(month)s AS date_entered,
+                  1 AS entry_count,
+                  CASE WHEN moved.on THEN 1 ELSE 0 END AS moved_on_count,
+                  CASE WHEN moved.on THEN 100.0 ELSE 0.0 END AS conversion_rate,
+                  EXTRACT(EPOCH FROM step.date_left - step.date_entered) / 86400.0
+                      AS days_in_stage
+             FROM step
+             JOIN crm_lead lead ON lead.id = step.lead_id
+             JOIN crm_stage stage ON stage.id = step.stage_id
+        LEFT JOIN crm_stage next_stage ON next_stage.id = step.next_stage_id
+       CROSS JOIN LATERAL (
+                  SELECT COALESCE(
+                             next_stage.insurance_stage_code NOT IN %(refusal)s
+                             AND (next_stage.is_won
+                                  OR (next_stage.sequence > stage.sequence
+                                      AND next_stage.team_id = stage.team_id)),
+                             FALSE) AS on) moved
+            WHERE stage.insurance_stage_code IS NOT NULL
+              AND step.date_entered >= %(since)s AND step.date_entered < %(until)s
+              AND (lead.company_id = ANY(%(companies)s) OR lead.company_id IS NULL)""",
+        field=field.id,
+        since=since,
+        until=until,
+        month=_month(SQL("step.date_entered"), page["tz"]),
+        refusal=tuple(REFUSAL_CODES),
+        companies=page["companies"],
+    )
+
+
+def _in_company_currency(column):
+    """SQL: the amount ``column`` of the row ``policy`` in the currency of
+    the row ``company`` at the rate of the policy's start date, by the
+    suite's own conversion (insurance_broker/tools/currency.py), as the
+    views convert."""
+    from odoo.addons.insurance_broker.tools.currency import (  # noqa: PLC0415
+        in_company_currency,
+    )
+
+    return in_company_currency(
+        SQL.identifier("policy", column),
+        SQL.identifier("policy", "currency_id"),
+        SQL.identifier("company"),
+        SQL.identifier("policy", "date_start"),
+    )
+
+
+def _produced(since, until, companies, alias="policy"):
+    """The policies counted as production: confirmed, not cancelled before
+    their cover began, starting in the period."""
+    return SQL(
+        """%(policy)s.state != 'draft'
+           AND NOT (%(policy)s.state = 'cancelled'
+                    AND COALESCE(%(policy)s.cancel_date <= %(policy)s.date_start,
+                                 FALSE))
+           AND %(policy)s.date_start >= %(since)s AND %(policy)s.date_start < %(until)s
+           AND %(policy)s.company_id = ANY(%(companies)s)""",
+        policy=SQL.identifier(alias),
+        since=since,
+        until=until,
+        companies=companies,
+    )
+
+
+def _production_floor(env, page, user):
+    """The production analysis: the policies starting in the period and
+    the salespeople's targets of its months."""
+    since, until = _domain_bounds(page["domain"], "date")
+    until = until or date.max
+    return SQL(
+        """SELECT policy.client_manager_id, %(month)s AS date,
+                  1 AS policy_count, 0 AS target_policy_count,
+                  %(premium)s AS premium, 0::numeric AS target_premium,
+                  %(commission)s AS commission_amount
+             FROM insurance_policy policy
+             JOIN res_company company ON company.id = policy.company_id
+            WHERE %(produced)s
+        UNION ALL
+           SELECT target.user_id, %(target_month)s, 0, target.target_policy_count,
+                  0::numeric, target.target_premium, 0::numeric
+             FROM insurance_sales_target target
+            WHERE target.date >= %(since)s AND target.date < %(until)s
+              AND target.company_id = ANY(%(companies)s)""",
+        month=_month(SQL("policy.date_start")),
+        premium=_in_company_currency("premium"),
+        commission=_in_company_currency("commission_amount"),
+        target_month=_month(SQL("target.date")),
+        produced=_produced(since, until, page["companies"]),
+        since=since,
+        until=until,
+        companies=page["companies"],
+    )
+
+
+def _retention_floor(env, page, user):
+    """The retention analysis: the policies in force (not cancelled) ending
+    in the period, renewed when their successor is confirmed."""
+    since, until = _domain_bounds(page["domain"], "date")
+    return SQL(
+        """SELECT policy.insurer_id, %(month)s AS date,
+                  1 AS due_count,
+                  CASE WHEN successor.id IS NULL THEN 0 ELSE 1 END AS renewed_count,
+                  CASE WHEN successor.id IS NULL THEN 0.0 ELSE 100.0 END
+                      AS renewal_rate
+             FROM insurance_policy policy
+        LEFT JOIN insurance_policy successor
+               ON successor.id = policy.successor_id
+              AND successor.state IN ('active', 'expired', 'renewed')
+            WHERE policy.state IN ('active', 'expired', 'renewed')
+              AND policy.date_end >= %(since)s AND policy.date_end < %(until)s
+              AND policy.company_id = ANY(%(companies)s)""",
+        month=_month(SQL("policy.date_end")),
+        since=since,
+        until=until or date.max,
+        companies=page["companies"],
+    )
+
+
+def _efficiency_floor(env, page, user):
+    """The efficiency analysis: the commission of the policies starting in
+    the period, less the cost standards of the deals' tasks done in it."""
+    since, until = _domain_bounds(page["domain"], "date")
+    until = until or date.max
+    return SQL(
+        """SELECT policy.insurer_id, %(month)s AS date,
+                  %(commission)s AS commission,
+                  0::numeric AS task_cost,
+                  %(commission)s AS profit
+             FROM insurance_policy policy
+             JOIN res_company company ON company.id = policy.company_id
+            WHERE %(produced)s
+        UNION ALL
+           -- a task is for the insurer of its deal's chosen quote, else of
+           -- the deal's policy (the task analysis's rule)
+           SELECT COALESCE(quote.insurer_id, lead_policy.insurer_id),
+                  %(task_month)s, 0::numeric,
+                  COALESCE(task_type.insurance_cost_standard, 0)::numeric,
+                  -COALESCE(task_type.insurance_cost_standard, 0)::numeric
+             FROM mail_activity task
+             JOIN crm_lead lead ON lead.id = task.res_id
+        LEFT JOIN mail_activity_type task_type
+               ON task_type.id = task.activity_type_id
+        LEFT JOIN insurance_policy lead_policy ON lead_policy.id = lead.policy_id
+        LEFT JOIN insurance_quote quote ON quote.id = lead.chosen_quote_id
+        LEFT JOIN res_users assignee ON assignee.id = task.user_id
+            WHERE task.res_model = 'crm.lead' AND NOT task.active
+              AND task.date_done >= %(since)s AND task.date_done < %(until)s
+              AND COALESCE(lead.company_id, assignee.company_id)
+                  = ANY(%(companies)s)""",
+        month=_month(SQL("policy.date_start")),
+        commission=_in_company_currency("commission_amount"),
+        task_month=_month(SQL("task.date_done")),
+        produced=_produced(since, until, page["companies"]),
+        since=since,
+        until=until,
+        companies=page["companies"],
+    )
+
+
+# Each analysis: its menu action and the hand-written SQL of its figures
+# (the rows the floor groups, columns named as the view's).
+ANALYSIS_FLOORS = {
+    "task_analysis": (
+        "insurance_broker_crm.insurance_task_report_action",
+        _task_floor,
+    ),
+    "funnel_analysis": (
+        "insurance_broker_crm.insurance_funnel_report_action",
+        _funnel_floor,
+    ),
+    "production_analysis": (
+        "insurance_broker.insurance_production_report_action",
+        _production_floor,
+    ),
+    "retention_analysis": (
+        "insurance_broker.insurance_retention_report_action",
+        _retention_floor,
+    ),
+    "efficiency_analysis": (
+        "insurance_broker_crm.insurance_efficiency_report_action",
+        _efficiency_floor,
+    ),
+}
+
+
 def run_bench(env, size_name, export=None, only=None):
     size = book.SIZES.get(size_name) or int(size_name)
     bench = Bench(env, size)
     if only:  # BENCH_ONLY=renewal_bucket_cron,expiry_cron: these alone
         for name in only.split(","):
-            getattr(bench, name.strip())()
+            name = name.strip()
+            if name in ANALYSIS_FLOORS:  # one analysis: BENCH_ONLY=task_analysis
+                bench.analysis_first_page(name)
+            else:
+                getattr(bench, name)()
         return bench.results
     bench.expiry_cron()
     bench.renewal_bucket_cron()
@@ -862,6 +1444,7 @@ def run_bench(env, size_name, export=None, only=None):
         bench.debtor_reminder_cron()
     if export:
         bench.debtor_xlsx_export(export)
+    bench.management_analyses()
     fleet = env["res.partner"].search([("name", "=like", "Fleet Operator %")], limit=1)
     counts = [(size, bench.policy_list_first_page(), bench.client_card(fleet))]
     # Grow the book and measure again: the query counts must not move.
@@ -1163,6 +1746,7 @@ def main():
                     max(1, size // book.POLICIES_PER_RENEWAL_LEAD)
                 )
             )
+            stats.update(generator.add_sales_history())
             if generator.accounting:
                 stats.update(generator.add_premium_invoices())
             stats["seconds"] = round(time.perf_counter() - start, 1)
