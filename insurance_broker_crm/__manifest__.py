@@ -56,6 +56,7 @@
         "demo/insurance_crm_demo.xml",
         "demo/insurance_offer_demo.xml",
         "demo/insurance_questionnaire_demo.xml",
+        "demo/insurance_demo_history.xml",
     ],
     "assets": {
         "web.assets_tests": [

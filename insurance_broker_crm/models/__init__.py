@@ -19,3 +19,4 @@ from . import insurance_lateness_reason
 from . import insurance_task_report
 from . import insurance_funnel_report
 from . import insurance_efficiency_report
+from . import insurance_demo_history

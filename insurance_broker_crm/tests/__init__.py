@@ -43,3 +43,4 @@ from . import test_migration_stage_rules
 from . import test_ui_task_report
 from . import test_dashboard
 from . import test_ui_dashboard
+from . import test_demo_history
