@@ -756,6 +756,9 @@ class BookGenerator:
         "commission_rule_id",
         "commission_rate",
         "commission_amount",
+        # the book is in the company's currency: the same amounts
+        "premium_company_currency",
+        "commission_company_currency",
         "cancel_reason",
         "cancel_date",
         "create_uid",
@@ -972,6 +975,8 @@ class BookGenerator:
             self.company.id,
             p["rule"],
             p["rate"],
+            p["commission"],
+            p["premium"],
             p["commission"],
             p["cancel_reason"],
             p["cancel_date"],

@@ -1328,20 +1328,11 @@ def _funnel_floor(env, page, user):
 
 
 def _in_company_currency(column):
-    """SQL: the amount ``column`` of the row ``policy`` in the currency of
-    the row ``company`` at the rate of the policy's start date, by the
-    suite's own conversion (insurance_broker/tools/currency.py), as the
-    views convert."""
-    from odoo.addons.insurance_broker.tools.currency import (  # noqa: PLC0415
-        in_company_currency,
-    )
-
-    return in_company_currency(
-        SQL.identifier("policy", column),
-        SQL.identifier("policy", "currency_id"),
-        SQL.identifier("company"),
-        SQL.identifier("policy", "date_start"),
-    )
+    """SQL: the amount ``column`` of the row ``policy`` in its company's
+    currency, as the policy keeps it (``<column>_company_currency``, at the
+    rate of its start date) and the views sum it."""
+    name = "premium" if column == "premium" else "commission"
+    return SQL.identifier("policy", f"{name}_company_currency")
 
 
 def _produced(since, until, companies, alias="policy"):

@@ -2,7 +2,7 @@
     "name": "Insurance Broker",
     "summary": "Insurers, insurance products, commission rates, policies, "
     "instalments and the client card of an insurance broker",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Insurance",
     "website": "https://github.com/insurance-broker-suite/insurance-broker",
     "author": "Insurance Broker Suite",

@@ -260,6 +260,31 @@ class InsurancePolicy(models.Model):
         tracking=True,
         help="Why the commission differs from the commission rule.",
     )
+    # The analyses sum the company's money: each policy's premium and
+    # commission in the company's currency, converted once at the rate of
+    # its start date and kept, as an invoice keeps its company-currency
+    # amounts (a rate entered later does not change them).
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    premium_company_currency = fields.Monetary(
+        string="Premium in Company Currency",
+        currency_field="company_currency_id",
+        compute="_compute_company_currency_amounts",
+        store=True,
+        precompute=True,
+        aggregator="sum",
+        help="The premium in the company's currency, at the rate of the start date.",
+    )
+    commission_company_currency = fields.Monetary(
+        string="Commission in Company Currency",
+        currency_field="company_currency_id",
+        compute="_compute_company_currency_amounts",
+        store=True,
+        precompute=True,
+        aggregator="sum",
+        help="The commission in the company's currency, at the rate of the start date.",
+    )
 
     cancel_reason = fields.Text(copy=False, readonly=True)
     cancel_date = fields.Date(copy=False, readonly=True)
@@ -383,6 +408,30 @@ class InsurancePolicy(models.Model):
                 policy.commission_amount = currency.round(
                     policy.premium * policy.commission_rate / 100.0
                 )
+
+    @api.depends(
+        "premium", "commission_amount", "currency_id", "company_id", "date_start"
+    )
+    def _compute_company_currency_amounts(self):
+        rates = {}  # one rate per currency, company and day of the batch
+        for policy in self:
+            company = policy.company_id or self.env.company
+            to_currency = company.currency_id
+            currency = policy.currency_id or to_currency
+            if currency == to_currency:
+                rate = 1.0
+            else:
+                day = policy.date_start or fields.Date.context_today(self)
+                key = (currency, company, day)
+                if key not in rates:
+                    rates[key] = currency._get_conversion_rate(
+                        currency, to_currency, company, day
+                    )
+                rate = rates[key]
+            policy.premium_company_currency = to_currency.round(policy.premium * rate)
+            policy.commission_company_currency = to_currency.round(
+                policy.commission_amount * rate
+            )
 
     def _compute_installment_count(self):
         counts = dict(

@@ -1,8 +1,6 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..tools.currency import in_company_currency
-
 
 class InsurancePolicyAnalysis(models.AbstractModel):
     """A read-only SQL view of policy figures: the dimensions the analyses
@@ -36,16 +34,6 @@ class InsurancePolicyAnalysis(models.AbstractModel):
     )
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-
-    def _in_company_currency(self, alias, column, date_column="date_start"):
-        """SQL: the policy ``alias``'s amount ``column`` in the currency of
-        the ``company`` row the query joins, at the rate of ``date_column``."""
-        return in_company_currency(
-            SQL.identifier(alias, column),
-            SQL.identifier(alias, "currency_id"),
-            SQL.identifier("company"),
-            SQL.identifier(alias, date_column),
-        )
 
     def _query(self):
         """The SELECT of the view."""

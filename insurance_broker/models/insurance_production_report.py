@@ -8,8 +8,8 @@ class InsuranceProductionReport(models.Model):
     A policy is production of the month its cover starts (a renewal prepared
     months ahead counts when it takes over): every confirmed policy, also one
     cancelled later, but not one cancelled before its cover began (it was
-    never in force). Amounts are the policy's, in its company's currency at
-    the rate of its start date.
+    never in force). Amounts are the policy's in its company's currency (at
+    the rate of its start date, as the policy keeps them).
 
     The sales targets are rows of their own (a salesperson, a month, no
     policy): grouped by client manager and month, the pivot shows the
@@ -61,8 +61,8 @@ class InsuranceProductionReport(models.Model):
             "currency_id",
             "state",
             "cancel_date",
-            "premium",
-            "commission_amount",
+            "premium_company_currency",
+            "commission_company_currency",
         ],
         "insurance.sales.target": [
             "user_id",
@@ -72,8 +72,7 @@ class InsuranceProductionReport(models.Model):
             "target_premium",
             "target_commission",
         ],
-        "res.company": ["currency_id", "parent_path"],
-        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
+        "res.company": ["currency_id"],
     }
 
     def _query(self):
@@ -109,8 +108,8 @@ class InsuranceProductionReport(models.Model):
                    produced.is_new_client,
                    FALSE AS is_target,
                    1 AS policy_count,
-                   %(premium)s AS premium,
-                   %(commission)s AS commission_amount,
+                   produced.premium_company_currency AS premium,
+                   produced.commission_company_currency AS commission_amount,
                    CASE WHEN produced.is_new_client THEN 1 ELSE 0 END
                        AS new_client_count,
                    0 AS target_policy_count,
@@ -142,7 +141,5 @@ class InsuranceProductionReport(models.Model):
                    target.target_commission
               FROM insurance_sales_target target
               JOIN res_company company ON company.id = target.company_id
-            """,
-            premium=self._in_company_currency("produced", "premium"),
-            commission=self._in_company_currency("produced", "commission_amount"),
+            """
         )

@@ -13,7 +13,7 @@ class InsuranceRetentionReport(models.Model):
     won. The renewal rate is the average of 100 (renewed) and 0 (not) over
     the rows: in any group, the share of its policies that were renewed.
     The premiums are in the company's currency, each policy's at the rate of
-    its start date.
+    its start date (as the policy keeps them).
     """
 
     _name = "insurance.retention.report"
@@ -54,11 +54,10 @@ class InsuranceRetentionReport(models.Model):
             "company_id",
             "currency_id",
             "state",
-            "premium",
+            "premium_company_currency",
             "successor_id",
         ],
-        "res.company": ["currency_id", "parent_path"],
-        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
+        "res.company": ["currency_id"],
     }
 
     def _query(self):
@@ -85,15 +84,14 @@ class InsuranceRetentionReport(models.Model):
                        AS renewed_count,
                    CASE WHEN successor.id IS NULL THEN 0.0 ELSE 100.0 END
                        AS renewal_rate,
-                   %(premium)s AS premium,
-                   COALESCE(%(renewed_premium)s, 0) AS renewed_premium
+                   policy.premium_company_currency AS premium,
+                   COALESCE(successor.premium_company_currency, 0)
+                       AS renewed_premium
               FROM insurance_policy policy
               JOIN res_company company ON company.id = policy.company_id
               LEFT JOIN insurance_policy successor
                 ON successor.id = policy.successor_id
                AND successor.state IN ('active', 'expired', 'renewed')
              WHERE policy.state IN ('active', 'expired', 'renewed')
-            """,
-            premium=self._in_company_currency("policy", "premium"),
-            renewed_premium=self._in_company_currency("successor", "premium"),
+            """
         )

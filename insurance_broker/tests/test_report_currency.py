@@ -1,6 +1,9 @@
+import importlib.util
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common_report import ReportCommon
 
@@ -23,7 +26,9 @@ class TestReportCurrency(ReportCommon):
       commission.
 
     So April 500 and 50, May 550 and 55, not 1,000 + 300 = 1,300 as summing
-    the policies' own amounts would give.
+    the policies' own amounts would give. The policy keeps its amounts in
+    the company's currency, as an invoice does: a rate entered later does
+    not change them.
     """
 
     @classmethod
@@ -114,4 +119,77 @@ class TestReportCurrency(ReportCommon):
                 for key, values in groups.items()
             },
             {(self.f1.id,): (500.0, 300.0)},
+        )
+
+    def test_the_policy_keeps_its_amounts_in_the_company_currency(self):
+        self.assertEqual(
+            (self.f1.premium_company_currency, self.f1.commission_company_currency),
+            (500.0, 50.0),
+        )
+        self.assertEqual(
+            (self.h1.premium_company_currency, self.h1.commission_company_currency),
+            (300.0, 30.0),
+        )
+        # The Premium and Commission analysis sums them.
+        groups = self.env["insurance.policy"].read_group(
+            [("id", "in", (self.f1 | self.f2 | self.h1).ids)],
+            ["premium_company_currency:sum", "commission_company_currency:sum"],
+            ["date_start:month"],
+            lazy=False,
+        )
+        self.assertEqual(
+            sorted(
+                (
+                    group["premium_company_currency"],
+                    group["commission_company_currency"],
+                )
+                for group in groups
+            ),
+            [(500.0, 50.0), (550.0, 55.0)],
+        )
+        pivot = self.env["insurance.policy"].get_view(view_type="pivot")["arch"]
+        self.assertIn('name="premium_company_currency"', pivot)
+        # A rate entered later for April does not change F1 ...
+        self.env["res.currency.rate"].create(
+            {"currency_id": self.xib.id, "name": "2026-04-01", "rate": 5.0}
+        )
+        self.env.flush_all()
+        self.f1.invalidate_recordset()
+        self.assertEqual(self.f1.premium_company_currency, 500.0)
+        # ... a change of the policy's premium converts at today's rates.
+        self.f1.premium = 2000.0
+        self.assertEqual(
+            (self.f1.premium_company_currency, self.f1.commission_company_currency),
+            (400.0, 40.0),
+        )
+
+    def _migrate(self, step):
+        path = file_path(f"insurance_broker/migrations/18.0.1.1.0/{step}-migration.py")
+        spec = importlib.util.spec_from_file_location(f"{step}_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+
+    def test_migration_fills_the_amounts_of_an_upgraded_book(self):
+        policies = self.f1 | self.f2 | self.h1
+        self.env.flush_all()
+        # A book from before 18.0.1.1.0: the columns the pre-migration adds
+        # are empty (the analyses' views use them: they cannot be dropped).
+        self.env.cr.execute(
+            """UPDATE insurance_policy
+                  SET premium_company_currency = NULL,
+                      commission_company_currency = NULL
+                WHERE id IN %s""",
+            [tuple(policies.ids)],
+        )
+        self._migrate("pre")
+        self.env.invalidate_all()
+        self._migrate("post")
+        self.env.invalidate_all()
+        self.assertEqual(
+            [
+                (p.premium_company_currency, p.commission_company_currency)
+                for p in policies
+            ],
+            [(500.0, 50.0), (250.0, 25.0), (300.0, 30.0)],
         )

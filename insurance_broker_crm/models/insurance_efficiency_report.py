@@ -1,8 +1,6 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.insurance_broker.tools.currency import in_company_currency
-
 
 class InsuranceEfficiencyReport(models.Model):
     """What the broker earned and what earning it cost: the commission of
@@ -45,8 +43,7 @@ class InsuranceEfficiencyReport(models.Model):
             "client_manager_id",
             "partner_id",
             "company_id",
-            "currency_id",
-            "commission_amount",
+            "commission_company_currency",
         ],
         "crm.lead": [
             "policy_id",
@@ -66,8 +63,7 @@ class InsuranceEfficiencyReport(models.Model):
         ],
         "mail.activity.type": ["insurance_cost_standard"],
         "res.users": ["company_id"],
-        "res.company": ["currency_id", "parent_path"],
-        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
+        "res.company": ["currency_id"],
     }
 
     date = fields.Date(
@@ -126,9 +122,9 @@ class InsuranceEfficiencyReport(models.Model):
                    company.currency_id,
                    1 AS policy_count,
                    0 AS task_count,
-                   %(commission)s AS commission,
+                   policy.commission_company_currency AS commission,
                    0::numeric AS task_cost,
-                   %(commission)s AS profit
+                   policy.commission_company_currency AS profit
               FROM insurance_policy policy
               JOIN res_company company ON company.id = policy.company_id
              WHERE policy.state != 'draft'
@@ -155,12 +151,6 @@ class InsuranceEfficiencyReport(models.Model):
               JOIN crm_lead lead ON lead.id = task.lead_id
              WHERE task.state = 'done'
             """,
-            commission=in_company_currency(
-                SQL.identifier("policy", "commission_amount"),
-                SQL.identifier("policy", "currency_id"),
-                SQL.identifier("company"),
-                SQL.identifier("policy", "date_start"),
-            ),
             tasks=self.env["insurance.task.report"]._query(),
         )
 
