@@ -80,66 +80,77 @@ class InsuranceProductionReport(models.Model):
         # one, so that both kinds of rows keep distinct, stable ids.
         return SQL(
             """
-            WITH produced AS (
-                SELECT policy.*,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY policy.company_id,
-                                        policy.commercial_partner_id
-                               ORDER BY policy.date_start, policy.id
-                       ) = 1 AS is_new_client
+            SELECT sold.*,
+                   first_policy.id IS NOT NULL AS is_new_client,
+                   CASE WHEN first_policy.id IS NOT NULL THEN 1 ELSE 0 END
+                       AS new_client_count
+              FROM (
+                SELECT policy.id * 2 AS id,
+                       policy.id AS policy_id,
+                       policy.date_start AS date,
+                       policy.insurer_id,
+                       policy.product_id,
+                       policy.client_manager_id,
+                       policy.business_type,
+                       policy.partner_id,
+                       policy.commercial_partner_id,
+                       policy.company_id,
+                       company.currency_id,
+                       policy.state,
+                       FALSE AS is_target,
+                       1 AS policy_count,
+                       policy.premium_company_currency AS premium,
+                       policy.commission_company_currency AS commission_amount,
+                       0 AS target_policy_count,
+                       0::numeric AS target_premium,
+                       0::numeric AS target_commission
                   FROM insurance_policy policy
-                 WHERE policy.state != 'draft'
+                  JOIN res_company company ON company.id = policy.company_id
+                 WHERE %(produced)s
+                 UNION ALL
+                SELECT target.id * 2 + 1,
+                       NULL::integer,
+                       target.date,
+                       NULL::integer,
+                       NULL::integer,
+                       target.user_id,
+                       NULL::varchar,
+                       NULL::integer,
+                       NULL::integer,
+                       target.company_id,
+                       company.currency_id,
+                       NULL::varchar,
+                       TRUE,
+                       0,
+                       0::numeric,
+                       0::numeric,
+                       target.target_policy_count,
+                       target.target_premium,
+                       target.target_commission
+                  FROM insurance_sales_target target
+                  JOIN res_company company ON company.id = target.company_id
+              ) sold
+              -- A new client: the client entity's first production in the
+              -- company. Joined on the entity, so that PostgreSQL leaves the
+              -- join out when no new-client figure is asked (one row per
+              -- entity), and a filter on the period still reaches the
+              -- policies' table.
+              LEFT JOIN (
+                SELECT DISTINCT ON (policy.company_id, policy.commercial_partner_id)
+                       policy.id, policy.company_id, policy.commercial_partner_id
+                  FROM insurance_policy policy
+                 WHERE %(produced)s
+                 ORDER BY policy.company_id, policy.commercial_partner_id,
+                          policy.date_start, policy.id
+              ) first_policy
+                ON first_policy.company_id = sold.company_id
+               AND first_policy.commercial_partner_id = sold.commercial_partner_id
+               AND first_policy.id = sold.policy_id
+            """,
+            produced=SQL(
+                """policy.state != 'draft'
                    AND NOT (policy.state = 'cancelled'
                             AND COALESCE(policy.cancel_date <= policy.date_start,
-                                         FALSE))
-            )
-            SELECT produced.id * 2 AS id,
-                   produced.id AS policy_id,
-                   produced.date_start AS date,
-                   produced.insurer_id,
-                   produced.product_id,
-                   produced.client_manager_id,
-                   produced.business_type,
-                   produced.partner_id,
-                   produced.commercial_partner_id,
-                   produced.company_id,
-                   company.currency_id,
-                   produced.state,
-                   produced.is_new_client,
-                   FALSE AS is_target,
-                   1 AS policy_count,
-                   produced.premium_company_currency AS premium,
-                   produced.commission_company_currency AS commission_amount,
-                   CASE WHEN produced.is_new_client THEN 1 ELSE 0 END
-                       AS new_client_count,
-                   0 AS target_policy_count,
-                   0::numeric AS target_premium,
-                   0::numeric AS target_commission
-              FROM produced
-              JOIN res_company company ON company.id = produced.company_id
-             UNION ALL
-            SELECT target.id * 2 + 1,
-                   NULL::integer,
-                   target.date,
-                   NULL::integer,
-                   NULL::integer,
-                   target.user_id,
-                   NULL::varchar,
-                   NULL::integer,
-                   NULL::integer,
-                   target.company_id,
-                   company.currency_id,
-                   NULL::varchar,
-                   FALSE,
-                   TRUE,
-                   0,
-                   0::numeric,
-                   0::numeric,
-                   0,
-                   target.target_policy_count,
-                   target.target_premium,
-                   target.target_commission
-              FROM insurance_sales_target target
-              JOIN res_company company ON company.id = target.company_id
-            """
+                                         FALSE))"""
+            ),
         )

@@ -136,7 +136,7 @@ class InsuranceEfficiencyReport(models.Model):
                    task.insurer_id,
                    task.product_id,
                    task.user_id,
-                   lead.policy_id,
+                   task.policy_id,
                    task.lead_id,
                    task.activity_type_id,
                    task.partner_id,
@@ -148,8 +148,7 @@ class InsuranceEfficiencyReport(models.Model):
                    task.cost::numeric,
                    -task.cost::numeric
               FROM (%(tasks)s) task
-              JOIN crm_lead lead ON lead.id = task.lead_id
-             WHERE task.state = 'done'
+             WHERE task.is_done
             """,
             tasks=self.env["insurance.task.report"]._query(),
         )
