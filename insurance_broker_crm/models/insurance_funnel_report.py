@@ -107,10 +107,32 @@ class InsuranceFunnelReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
+        """The entries, written so that the filters on the entry's own date
+        reach the tables: a window function (``lead()`` over each deal)
+        would have to order every stage change of the book before the
+        filter could apply. Here each entry (the deal's creation, each
+        tracked stage change) is joined to the stage changes of its deal,
+        grouped per entry: its next entry and the deal's first stage are
+        aggregates of that group, and the filters on ``date_entered`` go
+        below the grouping to the deal's creation date and the message's
+        date."""
         # Row ids: the stage changes' tracking ids (even) and the deals' ids
         # for their first stage (odd), stable from one read to the next.
+        # The stage field's id as a constant, not a sub-select: PostgreSQL
+        # then knows how many tracking values are stage changes and plans
+        # the joins for them (the view is made again at each update). Read
+        # from the table: init() runs before the fields are reflected, and
+        # ir.model.fields' cache would keep crm.lead without them.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM ir_model_fields WHERE model = %s AND name = %s",
+                "crm.lead",
+                "stage_id",
+            )
+        )
+        [[stage_field_id]] = self.env.cr.fetchall()
         return SQL(
-            """WITH stage_change AS (
+            """WITH stage_change AS NOT MATERIALIZED (
                    SELECT message.res_id AS lead_id, message.date AS changed_at,
                           tracking.id AS tracking_id,
                           tracking.old_value_integer AS old_stage_id,
@@ -118,64 +140,92 @@ class InsuranceFunnelReport(models.Model):
                      FROM mail_tracking_value tracking
                      JOIN mail_message message
                        ON message.id = tracking.mail_message_id
-                    WHERE tracking.field_id = (
-                              SELECT id FROM ir_model_fields
-                               WHERE model = 'crm.lead' AND name = 'stage_id')
+                    WHERE tracking.field_id = %(stage_field)s
                       AND message.model = 'crm.lead'
-               ), entry AS (
-                   SELECT opportunity.id * 2 + 1 AS id, opportunity.id AS lead_id,
-                          opportunity.create_date AS date_entered,
-                          -- created without a stage: no first row
-                          CASE WHEN first_change.lead_id IS NULL
-                               THEN opportunity.stage_id
-                               ELSE NULLIF(first_change.old_stage_id, 0)
-                          END AS stage_id,
-                          0 AS tracking_id
-                     FROM crm_lead opportunity
-                LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, old_stage_id
-                             FROM stage_change
-                         ORDER BY lead_id, changed_at, tracking_id) first_change
-                       ON first_change.lead_id = opportunity.id
-                UNION ALL
-                   SELECT tracking_id * 2, lead_id, changed_at, new_stage_id,
-                          tracking_id
-                     FROM stage_change
-                    WHERE new_stage_id > 0
                ), step AS (
-                   SELECT entry.*,
-                          lead(entry.date_entered) OVER deal AS date_left,
-                          lead(entry.stage_id) OVER deal AS next_stage_id
-                     FROM entry
-                    WHERE entry.stage_id IS NOT NULL
-                   WINDOW deal AS (PARTITION BY entry.lead_id
-                                   ORDER BY entry.date_entered, entry.tracking_id)
+                   -- Each entry with the stage changes of its deal: the
+                   -- first one (whose old value is the stage the deal was
+                   -- created in) and the next one after the entry (ordered
+                   -- by date, then tracking id, as the chatter shows them).
+                   SELECT entry.id, entry.lead_id, entry.date_entered,
+                          entry.tracking_id, entry.changed_to,
+                          count(change.tracking_id) AS change_count,
+                          (array_agg(change.old_stage_id
+                                     ORDER BY change.changed_at, change.tracking_id)
+                          )[1] AS first_old_stage_id,
+                          min(change.changed_at) FILTER (WHERE %(later)s)
+                              AS next_changed_at,
+                          (array_agg(change.new_stage_id
+                                     ORDER BY change.changed_at, change.tracking_id)
+                               FILTER (WHERE %(later)s)
+                          )[1] AS next_changed_to
+                     FROM (SELECT opportunity.id * 2 + 1 AS id,
+                                  opportunity.id AS lead_id,
+                                  opportunity.create_date AS date_entered,
+                                  0 AS tracking_id,
+                                  NULL::integer AS changed_to
+                             FROM crm_lead opportunity
+                        UNION ALL
+                           SELECT tracking_id * 2, lead_id, changed_at,
+                                  tracking_id, new_stage_id
+                             FROM stage_change
+                            WHERE new_stage_id > 0) entry
+                LEFT JOIN stage_change change ON change.lead_id = entry.lead_id
+                 GROUP BY entry.id, entry.lead_id, entry.date_entered,
+                          entry.tracking_id, entry.changed_to
                )
                SELECT step.id, step.lead_id, opportunity.partner_id,
                       COALESCE(stage.team_id, opportunity.team_id) AS team_id,
-                      step.stage_id, stage.sequence AS stage_sequence,
-                      step.next_stage_id, step.date_entered, step.date_left,
-                      step.next_stage_id IS NULL AS is_open,
+                      stage.id AS stage_id, stage.sequence AS stage_sequence,
+                      next_entry.stage_id AS next_stage_id, step.date_entered,
+                      next_entry.date_left,
+                      next_entry.stage_id IS NULL AS is_open,
                       moved.is_moved_on,
                       1 AS entry_count,
                       CASE WHEN moved.is_moved_on THEN 1 ELSE 0 END AS moved_on_count,
                       CASE WHEN moved.is_moved_on THEN 100.0 ELSE 0.0 END::float8
                           AS conversion_rate,
-                      (EXTRACT(EPOCH FROM step.date_left - step.date_entered)
+                      (EXTRACT(EPOCH FROM next_entry.date_left - step.date_entered)
                           / 86400.0)::float8 AS days_in_stage,
                       opportunity.insurance_product_id AS product_id,
                       opportunity.user_id,
                       opportunity.source_id, opportunity.medium_id,
                       CASE WHEN NOT opportunity.active
                                 AND (next_stage.insurance_stage_code IN %(refusal)s
-                                     OR (step.next_stage_id IS NULL
+                                     OR (next_entry.stage_id IS NULL
                                          AND stage.insurance_stage_code
                                              NOT IN %(refusal)s))
                            THEN opportunity.lost_reason_id END AS lost_reason_id,
                       opportunity.company_id
                  FROM step
                  JOIN crm_lead opportunity ON opportunity.id = step.lead_id
-                 JOIN crm_stage stage ON stage.id = step.stage_id
-            LEFT JOIN crm_stage next_stage ON next_stage.id = step.next_stage_id
+           CROSS JOIN LATERAL (
+                      -- the stage the deal was created in (none: no first row)
+                      SELECT CASE WHEN step.change_count = 0
+                                  THEN opportunity.stage_id
+                                  ELSE NULLIF(step.first_old_stage_id, 0)
+                             END AS stage_id
+                 ) first_entry
+           CROSS JOIN LATERAL (
+                      -- the creation comes next only for a stage change dated
+                      -- before the deal was created (as a window would order)
+                      SELECT first_entry.stage_id IS NOT NULL
+                             AND opportunity.create_date > step.date_entered
+                             AND (step.next_changed_at IS NULL
+                                  OR opportunity.create_date <= step.next_changed_at)
+                             AS is_next
+                 ) creation
+           CROSS JOIN LATERAL (
+                      SELECT CASE WHEN creation.is_next THEN opportunity.create_date
+                                  ELSE step.next_changed_at END AS date_left,
+                             CASE WHEN creation.is_next THEN first_entry.stage_id
+                                  ELSE step.next_changed_to END AS stage_id
+                 ) next_entry
+                 JOIN crm_stage stage
+                   ON stage.id = CASE WHEN step.tracking_id = 0
+                                      THEN first_entry.stage_id
+                                      ELSE step.changed_to END
+            LEFT JOIN crm_stage next_stage ON next_stage.id = next_entry.stage_id
            CROSS JOIN LATERAL (
                       SELECT COALESCE(
                                  next_stage.insurance_stage_code NOT IN %(refusal)s
@@ -185,6 +235,12 @@ class InsuranceFunnelReport(models.Model):
                                  FALSE) AS is_moved_on
                  ) moved
                 WHERE stage.insurance_stage_code IS NOT NULL""",
+            stage_field=stage_field_id,
+            later=SQL(
+                """change.new_stage_id > 0
+                   AND (change.changed_at, change.tracking_id)
+                       > (entry.date_entered, entry.tracking_id)"""
+            ),
             refusal=REFUSAL_CODES,
         )
 

@@ -165,6 +165,46 @@ class TestFunnelReport(InsuranceCrmCommon):
         self.assertEqual(rows.product_id, self.product_casco)
         self.assertEqual(rows.team_id, self.team_sales)
 
+    def test_date_filter_keeps_the_next_entry(self):
+        """The period's filter picks the entries, not the stage changes read
+        for them: an entry of the period still leaves at a change after it,
+        and the stage a deal was created in comes from its first change."""
+        deal_a, deal_b, deal_c = self._build()
+        Report = self.env["insurance.funnel.report"]
+
+        def rows(domain):
+            return [
+                (
+                    row.stage_id.insurance_stage_code,
+                    str(row.date_left or ""),
+                    row.next_stage_id.insurance_stage_code or False,
+                )
+                for row in Report.search(
+                    [("lead_id", "=", deal_a.id), *domain], order="date_entered, id"
+                )
+            ]
+
+        # Up to the 4th: created in Gathering, left on the 4th for Waiting.
+        self.assertEqual(
+            rows([("date_entered", "<", "2026-03-04 00:00:00")]),
+            [("sales_gathering", "2026-03-04 09:00:00", "sales_waiting")],
+        )
+        # From the 4th to the 5th (excluded): Waiting, left on the 5th.
+        self.assertEqual(
+            rows(
+                [
+                    ("date_entered", ">=", "2026-03-04 00:00:00"),
+                    ("date_entered", "<", "2026-03-05 00:00:00"),
+                ]
+            ),
+            [("sales_waiting", "2026-03-05 09:00:00", "sales_deciding")],
+        )
+        # The stage filter too: Deciding alone, left after 4.5 days.
+        self.assertEqual(
+            rows([("stage_id", "=", self.stage["sales_deciding"].id)]),
+            [("sales_deciding", "2026-03-09 21:00:00", "sales_documents")],
+        )
+
     def test_lost_reason_on_the_stage_it_was_lost_from(self):
         deal_a, deal_b, deal_c = self._build()
         self.assertFalse(deal_c.active, "the refused deal is lost")
