@@ -361,7 +361,12 @@ class _History:
                 task.with_context(insurance_lateness_auto=True).action_feedback(
                     feedback=feedback
                 )
-            task.write({"date_done": self._local_date(self.moment)})
+            task.write(
+                {
+                    "date_done": self._local_date(self.moment),
+                    "insurance_done_at": self.moment,
+                }
+            )
             # Done at the step's moment: the lateness the task had then (the
             # done date alone, in the past, does not tell the hour), written
             # after the done date, which recomputes it from the day only.

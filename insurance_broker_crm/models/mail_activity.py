@@ -46,6 +46,13 @@ class MailActivity(models.Model):
             vals["date_deadline"] = pytz.utc.localize(due_at).astimezone(tz).date()
         return super().create(vals_list)
 
+    def write(self, vals):
+        # Archived as done: the moment, which mail's done date (a day) does
+        # not keep; the lateness of a task due at an hour is measured at it.
+        if vals.get("active") is False and "insurance_done_at" not in vals:
+            vals = dict(vals, insurance_done_at=fields.Datetime.now())
+        return super().write(vals)
+
     @api.model
     def _insurance_stamp_stage(self, vals_list):
         """Note on each automatic task of a deal in one of the broker's
@@ -121,6 +128,12 @@ class MailActivity(models.Model):
         compute="_compute_insurance_late",
         help="The task's deadline has passed (done tasks: it was done after it).",
     )
+    insurance_done_at = fields.Datetime(
+        string="Done At",
+        readonly=True,
+        copy=False,
+        help="When the task was marked done; the done date keeps only the day.",
+    )
     insurance_done_late = fields.Boolean(
         string="Done Late",
         compute="_compute_insurance_lateness",
@@ -146,18 +159,23 @@ class MailActivity(models.Model):
             return now > self.insurance_due_at, days
         return days > 0, days
 
-    @api.depends("date_done", "date_deadline", "insurance_due_at")
+    @api.depends("date_done", "insurance_done_at", "date_deadline", "insurance_due_at")
     def _compute_insurance_lateness(self):
-        # Recomputed when the task is archived done: now is the done moment.
+        # Computed when the task is archived done (now is the done moment),
+        # and again whenever its dates change: at the moment it was done if
+        # known; else, for a task done before today, at the end of its done
+        # day (tasks done before the moment was kept).
         now = fields.Datetime.now()
         for activity in self:
             late, days = False, 0
             if activity.date_done:
-                done_at = (
-                    now
-                    if activity.date_done >= now.date()
-                    else datetime.combine(activity.date_done, time.max)
-                )
+                done_at = activity.insurance_done_at
+                if not done_at or done_at.date() != activity.date_done:
+                    done_at = (
+                        now
+                        if activity.date_done >= now.date()
+                        else datetime.combine(activity.date_done, time.max)
+                    )
                 late, days = activity._insurance_lateness_at(done_at)
             activity.insurance_done_late = late
             activity.insurance_days_late = days

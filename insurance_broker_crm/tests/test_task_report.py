@@ -342,3 +342,30 @@ class TestTaskReport(InsuranceCrmCommon):
         self.assertFalse(task.insurance_lateness_reason_id)
         row = self.env["insurance.task.report"].search([("activity_id", "=", task.id)])
         self.assertEqual((row.state, row.done_late, row.days_late), ("done", 1, 3))
+
+    def test_lateness_recomputed_later_keeps_the_hour_it_was_done(self):
+        """A task due at 14:00 and done at 10:00 the same day was on time,
+        also when its lateness is computed again weeks later (an upgrade, a
+        changed deadline): the moment it was done is kept, not only the day."""
+        task = self._task(
+            self.lead_a,
+            self.salesman,
+            self.gather,
+            "2026-03-30 10:00",
+            "2026-04-01",
+            "T",
+        )
+        task.insurance_due_at = "2026-04-01 14:00:00"
+        self._done(task, self.salesman, "2026-04-01 10:00:00")
+        self.assertFalse(task.insurance_done_late)
+        self.assertEqual(str(task.insurance_done_at), "2026-04-01 10:00:00")
+        with freeze_time("2026-04-20 09:00:00"):
+            field = task._fields["insurance_done_late"]
+            self.env.add_to_compute(field, task)
+            self.env.add_to_compute(task._fields["insurance_days_late"], task)
+            task.flush_recordset()
+            self.assertFalse(task.insurance_done_late)
+            # Without the moment, the day is all there is: its end, late.
+            task.insurance_done_at = False
+            task.flush_recordset()
+            self.assertTrue(task.insurance_done_late)
