@@ -1327,14 +1327,6 @@ def _funnel_floor(env, page, user):
     )
 
 
-def _in_company_currency(column):
-    """SQL: the amount ``column`` of the row ``policy`` in its company's
-    currency, as the policy keeps it (``<column>_company_currency``, at the
-    rate of its start date) and the views sum it."""
-    name = "premium" if column == "premium" else "commission"
-    return SQL.identifier("policy", f"{name}_company_currency")
-
-
 def _produced(since, until, companies, alias="policy"):
     """The policies counted as production: confirmed, not cancelled before
     their cover began, starting in the period."""
@@ -1372,8 +1364,9 @@ def _production_floor(env, page, user):
             WHERE target.date >= %(since)s AND target.date < %(until)s
               AND target.company_id = ANY(%(companies)s)""",
         month=_month(SQL("policy.date_start")),
-        premium=_in_company_currency("premium"),
-        commission=_in_company_currency("commission_amount"),
+        # the amounts the policy keeps in its company's currency
+        premium=SQL.identifier("policy", "premium_company_currency"),
+        commission=SQL.identifier("policy", "commission_company_currency"),
         target_month=_month(SQL("target.date")),
         produced=_produced(since, until, page["companies"]),
         since=since,
@@ -1438,7 +1431,7 @@ def _efficiency_floor(env, page, user):
               AND COALESCE(lead.company_id, assignee.company_id)
                   = ANY(%(companies)s)""",
         month=_month(SQL("policy.date_start")),
-        commission=_in_company_currency("commission_amount"),
+        commission=SQL.identifier("policy", "commission_company_currency"),
         task_month=_month(SQL("task.date_done")),
         produced=_produced(since, until, page["companies"]),
         since=since,

@@ -89,16 +89,12 @@ class TestReportCurrency(ReportCommon):
         # Every row says the company's currency, which its amounts are in.
         for values in groups.values():
             self.assertEqual(set(values["currency_id"]), {self.company.currency_id.id})
-        # As Odoo's own conversion gives it.
-        self.assertAlmostEqual(
+        # F2's amounts are what Odoo's own conversion gives on its start date.
+        self.assertEqual(
+            self.f2.premium_company_currency,
             self.xib._convert(
-                1000.0,
-                self.company.currency_id,
-                self.company,
-                "2026-05-10",
-                round=False,
+                1000.0, self.company.currency_id, self.company, "2026-05-10"
             ),
-            250.0,
         )
 
     def test_retention_premiums_in_the_company_currency(self):

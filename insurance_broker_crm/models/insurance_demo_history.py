@@ -344,7 +344,7 @@ class _History:
         late one with a lateness reason, as its assignee does it."""
         tasks = lead.activity_ids.filtered("insurance_stage_id")
         for task in tasks:
-            late, days = task._insurance_lateness_at(self.moment)
+            late, __ = task._insurance_lateness_at(self.moment)
             feedback = "Done."
             if late:
                 reason = self.rng.choice(self.lateness_reasons)
@@ -361,16 +361,11 @@ class _History:
                 task.with_context(insurance_lateness_auto=True).action_feedback(
                     feedback=feedback
                 )
+            # Done at the step's moment (mail's done date is the UTC day, as
+            # the moment): the task's lateness is computed again at it.
             task.write(
-                {
-                    "date_done": self._local_date(self.moment),
-                    "insurance_done_at": self.moment,
-                }
+                {"date_done": self.moment.date(), "insurance_done_at": self.moment}
             )
-            # Done at the step's moment: the lateness the task had then (the
-            # done date alone, in the past, does not tell the hour), written
-            # after the done date, which recomputes it from the day only.
-            task.write({"insurance_done_late": late, "insurance_days_late": days})
         self.touched |= lead
 
     def next_step(self, lead, late_share=0.15, rest=None):
