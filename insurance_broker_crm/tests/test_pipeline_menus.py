@@ -103,7 +103,11 @@ class TestPipelineFilters(InsuranceCrmCommon):
             groups="sales_team.group_sale_salesman_all_leads",
             tz="Europe/Vilnius",
         )
-        cls.today = fields.Date.context_today(cls.worker)
+        # The worker's day (Vilnius), not the test environment's (UTC): from
+        # 22:00 UTC (midnight in Vilnius) they differ, and Odoo's overdue
+        # (activity_state, in the assignee's time zone) would count a task
+        # due on the UTC day as late.
+        cls.today = fields.Date.context_today(cls.worker.with_context(tz=cls.worker.tz))
         day = timedelta(days=1)
 
         def deal(name, user, deadline, activity_user, typist=None):
