@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 
@@ -96,6 +96,21 @@ class InsuranceTaskReport(models.Model):
         readonly=True,
         help="The task type's cost standard, for the done tasks.",
     )
+    days_overdue = fields.Integer(
+        compute="_compute_days_overdue",
+        help="Calendar days an open task is past its deadline, today.",
+    )
+
+    @api.depends_context("tz")
+    def _compute_days_overdue(self):
+        # Today of the user who looks, as the "Late Now" filter's: computed,
+        # not a column of the view, whose SQL would have the database's day.
+        today = fields.Date.context_today(self)
+        for task in self:
+            overdue = 0
+            if task.state == "open" and task.date_deadline:
+                overdue = max((today - task.date_deadline).days, 0)
+            task.days_overdue = overdue
 
     def _select(self):
         return """

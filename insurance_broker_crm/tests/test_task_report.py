@@ -227,6 +227,21 @@ class TestTaskReport(InsuranceCrmCommon):
         )
         self.assertEqual(late_now.mapped("summary"), ["T3"])
         self.assertEqual(late_now.user_id, self.salesman)
+        # How late, today: T3 was due on 22 April; done tasks are not late now.
+        report = self.env["insurance.task.report"].search(
+            [("activity_id", "in", tasks.ids)]
+        )
+        self.assertEqual(
+            {row.summary: row.days_overdue for row in report},
+            {"T1": 0, "T2": 0, "T3": 5, "T4": 0},
+        )
+        # The list opened by the menu shows it, not the done tasks' columns.
+        late_list = action.view_ids.filtered(lambda view: view.view_mode == "list")
+        arch = self.env["insurance.task.report"].get_views(
+            [(late_list.view_id.id, "list")]
+        )["views"]["list"]["arch"]
+        self.assertIn('name="days_overdue"', arch)
+        self.assertNotIn('name="cost"', arch)
 
     @freeze_time(TODAY)
     def test_a_salesperson_of_own_documents_sees_only_their_tasks(self):
