@@ -191,10 +191,18 @@ class TestOfferPdf(InsuranceCrmCommon, PdfReportCase):
             re.findall(r"\d[\d,]*\.\d\d", schedule),
             ["308.50", "308.50", "308.50", "308.51"],
         )
-        # The total is the premium: printed twice, in the comparison too.
+        # The total is the premium, as in the comparison; the amount to pay
+        # adds the delivery, line by line, so that the client sees why it is
+        # more than the schedule's total.
         self.assertIn("Total Premium", page)
-        self.assertEqual(page.count("1,234.01"), 2)
-        self.assertRegex(page, r"Amount to Pay \S*\s?1,254.01")  # and delivery
+        self.assertEqual(page.count("1,234.01"), 3)
+        # (the PDF's text gives the labels, then the amounts)
+        self.assertRegex(
+            page,
+            r"Insurance Premium Delivery Amount to Pay "
+            r"\S*\s?1,234.01 \S*\s?20.00 \S*\s?1,254.01",
+        )
+        self.assertNotIn("Discount", page)
         # IDD: who the broker is and how it is paid, never the amount unasked.
         self.assertIn(
             "Ąžuolas Insurance Brokers UAB is an insurance broker, licence No. "
@@ -208,6 +216,23 @@ class TestOfferPdf(InsuranceCrmCommon, PdfReportCase):
         self.assertNotIn("fee", page)
         self.assertNotIn("185.10", page)
         self.assertNotIn("77.77", page)
+
+    def test_amount_to_pay_without_extras_is_the_premium(self):
+        """No delivery, card or discount: the amount to pay is the premium,
+        printed without a breakdown; a discount is subtracted."""
+        lead = self._client_ready_offer(self.leads[0])
+        lead.delivery_cost = 0.0
+        page = self._offer_text(lead)
+        self.assertRegex(page, r"Amount to Pay \S*\s?1,234.01")
+        self.assertNotIn("Delivery", page)
+        self.assertNotIn("Insurance Premium", page)
+        lead.discount = 34.01
+        page = self._offer_text(lead)
+        self.assertRegex(
+            page,
+            r"Insurance Premium Discount Amount to Pay "
+            r"\S*\s?1,234.01 -\S*\s?34.01 \S*\s?1,200.00",
+        )
 
     def test_disclosure_as_the_company_chose(self):
         """The commission's amount when the company discloses it; the fee
