@@ -173,7 +173,7 @@ class InsurancePolicy(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
-            ("active", "Active"),
+            ("active", "In Force"),
             ("expired", "Expired"),
             ("renewed", "Renewed"),
             ("cancelled", "Cancelled"),
@@ -766,7 +766,7 @@ class InsurancePolicy(models.Model):
         if wrong:
             raise UserError(
                 self.env._(
-                    "Only draft or active policies can be cancelled: %s",
+                    "Only draft policies and policies in force can be cancelled: %s",
                     ", ".join(wrong.mapped("display_name")),
                 )
             )

@@ -24,7 +24,7 @@ class InsuranceProductionReport(models.Model):
     date = fields.Date(string="Start Date", readonly=True)
     state = fields.Selection(
         [
-            ("active", "Active"),
+            ("active", "In Force"),
             ("expired", "Expired"),
             ("renewed", "Renewed"),
             ("cancelled", "Cancelled"),

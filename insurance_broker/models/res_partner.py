@@ -68,15 +68,15 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_insurance_summary"
     )
     active_premium_total = fields.Monetary(
-        string="Active Premium",
+        string="Premium in Force",
         currency_field="insurance_currency_id",
         compute="_compute_insurance_summary",
-        help="Premium of the active policies of the client and its group, "
+        help="Premium of the policies in force of the client and its group, "
         "in the company currency.",
     )
     next_renewal_date = fields.Date(
         compute="_compute_insurance_summary",
-        help="The earliest end date of the client's active policies.",
+        help="The earliest end date of the client's policies in force.",
     )
     held_product_ids = fields.Many2many(
         "insurance.product",

@@ -106,4 +106,4 @@ class TestExpiryCron(InsuranceCommon):
             )
 
         self.assertEqual(note(by_cron), note(by_write))
-        self.assertEqual(note(by_cron)[-3:], ("state", "Active", "Expired"))
+        self.assertEqual(note(by_cron)[-3:], ("state", "In Force", "Expired"))

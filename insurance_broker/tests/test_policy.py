@@ -127,7 +127,9 @@ class TestPolicy(InsuranceCommon):
             policy.installment_ids.mapped("date_due"),
             [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)],
         )
-        with self.assertRaisesRegex(UserError, "Only draft or active"):
+        with self.assertRaisesRegex(
+            UserError, "Only draft policies and policies in force"
+        ):
             policy._cancel("again", date(2026, 5, 1))
         with self.assertRaisesRegex(UserError, "reason"):
             self._create_policy(confirm=True)._cancel("  ", date(2026, 5, 1))

@@ -87,7 +87,7 @@ registry.category("web_tour.tours").add("insurance_broker_policy_tour", {
             run: "click",
         },
         {
-            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Active')",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('In Force')",
         },
         {
             content: "Open the instalments",
