@@ -39,6 +39,13 @@ class InsurancePolicyAnalysis(models.AbstractModel):
         """The SELECT of the view."""
         raise NotImplementedError
 
+    def action_open_policy(self):
+        """A row of the list opens its policy (a target's row has none)."""
+        self.ensure_one()
+        if not self.policy_id:
+            return False
+        return self.policy_id.get_formview_action()
+
     def init(self):
         if self._abstract:
             return

@@ -106,6 +106,11 @@ class InsuranceFunnelReport(models.Model):
     )
     company_id = fields.Many2one("res.company", readonly=True)
 
+    def action_open_deal(self):
+        """A row of the list opens its deal."""
+        self.ensure_one()
+        return self.lead_id.get_formview_action()
+
     def _query(self):
         """The entries, written so that the filters on the entry's own date
         reach the tables: a window function (``lead()`` over each deal)

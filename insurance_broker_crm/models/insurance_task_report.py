@@ -112,6 +112,12 @@ class InsuranceTaskReport(models.Model):
                 overdue = max((today - task.date_deadline).days, 0)
             task.days_overdue = overdue
 
+    def action_open_deal(self):
+        """A row of the list opens the task's deal, as the activity views do;
+        the task itself for a user who may not read the deal."""
+        self.ensure_one()
+        return self.activity_id.action_open_document()
+
     def _select(self):
         return """
             SELECT

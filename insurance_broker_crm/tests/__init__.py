@@ -44,3 +44,4 @@ from . import test_ui_task_report
 from . import test_dashboard
 from . import test_ui_dashboard
 from . import test_demo_history
+from . import test_report_rows_open
