@@ -15,8 +15,17 @@ registry.category("web_tour.tours").add("insurance_task_report_tour", {
             run: "click",
         },
         {
-            content: "Lukas's late task is listed",
-            trigger: `.o_list_view .o_data_row:contains('${LATE_TASK}')`,
+            content: "Lukas's late task is listed, with the days it is overdue",
+            trigger: `.o_list_view .o_data_row:contains('${LATE_TASK}') td[name=days_overdue]`,
+        },
+        {
+            content: "Open its deal from the list",
+            trigger: `.o_list_view .o_data_row:contains('${LATE_TASK}') td[name=summary]`,
+            run: "click",
+        },
+        {
+            content: "The deal of the late task opens",
+            trigger: ".o_form_view .o_breadcrumb:contains('Tour task deal')",
         },
         {
             content: "Open the task analysis from the Reporting menu",
