@@ -242,6 +242,11 @@ class TestTaskReport(InsuranceCrmCommon):
         )["views"]["list"]["arch"]
         self.assertIn('name="days_overdue"', arch)
         self.assertNotIn('name="cost"', arch)
+        # Its pivot counts them, by user and task type.
+        late_pivot = action.view_ids.filtered(lambda view: view.view_mode == "pivot")
+        pivot_arch = late_pivot.view_id.arch
+        self.assertIn('name="task_count" type="measure"', pivot_arch)
+        self.assertNotIn('name="cost"', pivot_arch)
 
     @freeze_time(TODAY)
     def test_a_salesperson_of_own_documents_sees_only_their_tasks(self):
