@@ -106,10 +106,7 @@ class InsuranceEfficiencyReport(models.Model):
         """A row of the list opens what it counts: the deal a task was done
         on, else the policy whose commission it is."""
         self.ensure_one()
-        record = self.lead_id or self.policy_id
-        if not record:
-            return False
-        return record.get_formview_action()
+        return (self.lead_id or self.policy_id).get_formview_action()
 
     def _query(self):
         # Ids: a policy's row is twice its id, a task's twice its id plus one,
